@@ -1,0 +1,63 @@
+"""sphinx-design components for the formats read without a browser: the ePub and the PDFs.
+
+Reading systems run no scripts and validate XHTML strictly, and paper cannot click. So, for the
+builders in ``design_flatten_builders``, before sphinx-design writes its HTML structures:
+
+* a tab set becomes its tabs one after another, each under its label (no ``<input>``, which
+  sphinx-design writes as HTML and epubcheck rejects as unclosed XHTML);
+* a dropdown becomes its title and its content, always open (no ``<details>``, no chevron);
+* an icon's ``<svg>`` gets the SVG namespace (epubcheck rejects it without).
+
+Cards, grids, badges and buttons are plain ``div``/``span`` with sphinx-design's CSS and stay.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.icons import sd_icon
+from sphinx_design.shared import is_component
+
+SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def heading(title_node: nodes.Element, kind: str) -> nodes.rubric:
+    return nodes.rubric("", "", *title_node.children, classes=[f"flattened-{kind}-title"])
+
+
+class FlattenDesign(SphinxPostTransform):
+    # Before sphinx-design's own HTML transforms of tabs (200) and dropdowns (199).
+    default_priority = 150
+
+    def is_supported(self) -> bool:
+        return self.app.builder.name in self.config.design_flatten_builders
+
+    def run(self) -> None:
+        for tab_set in list(self.document.findall(lambda node: is_component(node, "tab-set"))):
+            flat = nodes.container(classes=["flattened-tabs"])
+            for item in tab_set.children:
+                if is_component(item, "tab-item") and len(item.children) == 2:
+                    label, content = item.children
+                    flat += heading(label, "tab")
+                    flat += list(content.children)
+                else:
+                    flat += item
+            tab_set.replace_self(flat)
+        for dropdown in list(self.document.findall(lambda node: is_component(node, "dropdown"))):
+            flat = nodes.container(classes=["flattened-dropdown"])
+            body = dropdown.children
+            if dropdown["has_title"]:
+                flat += heading(dropdown[0], "dropdown")
+                body = dropdown.children[1:]
+            flat += list(body)
+            dropdown.replace_self(flat)
+        for icon in self.document.findall(sd_icon):
+            if "xmlns=" not in icon["svg"]:
+                icon["svg"] = icon["svg"].replace("<svg ", f"<svg {SVG_NAMESPACE} ", 1)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("design_flatten_builders", ["epub", "pdf"], "env", types=[list])
+    app.add_post_transform(FlattenDesign)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

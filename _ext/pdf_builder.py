@@ -1,0 +1,272 @@
+"""``sphinx-build -b pdf``: the whole-book PDF and one PDF per profile, typeset by WeasyPrint.
+
+Why not LaTeX or rinohtype: see ``shared/research/pdf-epub-findings.md`` (LaTeX silently drops CJK
+and Arabic-script glyphs, rinohtype crashes on sphinx-design and cannot shape scripts). This builder
+writes print HTML with its own theme (``print_theme/``: cover, title page, contents, running
+headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrint.
+
+* **The book** (``<pdf_basename>.pdf``): every document assembled into one tree, as the
+  ``singlehtml`` builder does, after which every id is made unique by prefixing the id of its
+  document *in the doctree*, and every reference is pointed at the new ids. The table of contents
+  is built from the same tree, so its page numbers and the bookmarks land on the same headings.
+* **Separate documents** (``pdf_separate_documents``, e.g. every profile): each printed alone,
+  with links to other pages pointing at the hosted site (``html_baseurl``).
+
+PDFs are rendered in parallel, one process per core, and a PDF whose HTML, styles, fonts and
+images are unchanged is not rendered again. A character that no bundled font can print fails the
+build, naming the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from fnmatch import fnmatch
+from functools import lru_cache
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.i18n import format_date
+
+logger = logging.getLogger(__name__)
+
+THEME_DIR = Path(__file__).parent / "print_theme"
+FONTS_DIR = THEME_DIR / "static" / "fonts"
+CACHE_FILE = ".pdf-cache.json"
+
+
+# -- Unique ids across the assembled book --------------------------------------------------------
+
+
+def id_prefix(docname: str) -> str:
+    return docname.replace("/", "-") + "--"
+
+
+def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
+    """Prefix every id with its document's name; return each document's first heading id.
+
+    ``singlehtml`` keeps each document's own ids, so two profiles with a "Sources" section both
+    have ``id="sources"`` and links jump to the wrong one.
+    """
+    first_heading: dict[str, str] = {}
+
+    def rename(node: nodes.Element, docname: str) -> None:
+        if isinstance(node, addnodes.start_of_file):
+            docname = node["docname"]
+        prefix = id_prefix(docname)
+        node["ids"] = [prefix + identifier for identifier in node["ids"]]
+        node["backrefs"] = [prefix + identifier for identifier in node.get("backrefs", [])]
+        if "refid" in node:
+            node["refid"] = prefix + node["refid"]
+        if isinstance(node, nodes.section) and docname not in first_heading and node["ids"]:
+            first_heading[docname] = node["ids"][0]
+        for child in node.children:
+            if isinstance(child, nodes.Element):
+                rename(child, docname)
+
+    rename(tree, root_doc)
+    for reference in tree.findall(nodes.reference):
+        uri = reference.get("refuri", "")
+        if uri.startswith("#document-"):
+            docname, _, anchor = uri[len("#document-") :].partition("#")
+            reference["refid"] = id_prefix(docname) + anchor if anchor else first_heading.get(docname, "")
+            del reference["refuri"]
+    return first_heading
+
+
+def chapters_to_top_level(tree: nodes.document) -> None:
+    """Move the pages the root document includes out of its last section, so each is a chapter.
+
+    The root's toctree sits inside one of its sections; inlined there, every other page would
+    be a sub-sub-section of the landing page.
+    """
+    for wrapper in list(tree.findall(nodes.compound)):
+        if "toctree-wrapper" in wrapper["classes"] and not any(isinstance(a, addnodes.start_of_file) for a in ancestors(wrapper)):
+            wrapper.parent.remove(wrapper)
+            tree += wrapper
+
+
+def ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def mark_document_starts(tree: nodes.document) -> None:
+    """Each page starts on a new page and names the running header (see print.css)."""
+    for part in tree.findall(addnodes.start_of_file):
+        first = next((child for child in part.children if isinstance(child, nodes.section)), None)
+        if first is not None:
+            first["classes"].append("document-start")
+
+
+def contents(tree: nodes.document) -> nodes.bullet_list:
+    """The printed table of contents: every document's title and its second-level headings."""
+    entries = nodes.bullet_list(classes=["book-contents"])
+    for part in [tree, *tree.findall(addnodes.start_of_file)]:
+        sections = [child for child in part.children if isinstance(child, nodes.section)]
+        if not sections:
+            continue
+        top = sections[0]
+        item = nodes.list_item("", entry(top))
+        subsections = [child for child in top.children if isinstance(child, nodes.section)]
+        if subsections:
+            item += nodes.bullet_list("", *(nodes.list_item("", entry(sub)) for sub in subsections))
+        entries += item
+    return entries
+
+
+def entry(section: nodes.section) -> nodes.paragraph:
+    title = section.next_node(nodes.title).astext()
+    return nodes.paragraph("", "", nodes.reference(title, title, refid=section["ids"][0]))
+
+
+# -- Rendering -------------------------------------------------------------------------------------
+
+
+def render(html_path: str, pdf_path: str, identifier: str) -> None:
+    """Typeset one HTML file (runs in a worker process)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    HTML(filename=html_path).write_pdf(
+        pdf_path,
+        font_config=FontConfiguration(),
+        pdf_identifier=identifier.encode(),
+        uncompressed_pdf=False,
+        optimize_images=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def covered_characters() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for font in sorted(FONTS_DIR.glob("*.[ot]tf")):
+        covered.update(TTFont(font, lazy=True).getBestCmap())
+    return frozenset(covered)
+
+
+def uncovered(text: str) -> list[str]:
+    """Characters of ``text`` that no bundled font can print (white space aside)."""
+    fonts = covered_characters()
+    return sorted({char for char in text if not char.isspace() and ord(char) not in fonts and ord(char) >= 0x20})
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class PdfBuilder(SingleFileHTMLBuilder):
+    name = "pdf"
+    format = "html"
+    epilog = "The PDFs are in %(outdir)s."
+    search = False
+    copysource = False
+
+    #: the document being printed on its own, or None while printing the book
+    standalone: str | None = None
+
+    def get_theme_config(self) -> tuple[str, dict]:
+        return "companion-print", {}
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        if self.standalone is None:
+            return super().get_target_uri(docname, typ)
+        return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+
+    def separate_documents(self) -> list[str]:
+        patterns, excluded = self.config.pdf_separate_documents, self.config.pdf_separate_exclude
+        return sorted(doc for doc in self.env.found_docs if any(fnmatch(doc, p) for p in patterns) and doc not in excluded)
+
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
+        context = super().get_doc_context(docname, body, metatags)
+        site = self.config.html_baseurl
+        context["pdf"] = {
+            "standalone": self.standalone is not None,
+            "title": self.config.pdf_title if self.standalone is None else self.env.titles[docname].astext(),
+            "subtitle": self.config.pdf_subtitle,
+            "subject": self.config.pdf_subject,
+            "author": self.config.author,
+            "contents": self.book_contents if self.standalone is None else "",
+            "site_url": site,
+            "page_url": self.get_target_uri(docname) if self.standalone else site,
+            # Sphinx's format_date honours SOURCE_DATE_EPOCH, so the date is the commit's.
+            "date": format_date("%Y-%m-%dT%H:%M:%SZ", language="en"),
+            "date_text": format_date("%-d %B %Y", language="en"),
+        }
+        return context
+
+    def write_documents(self, _docnames) -> None:
+        self.prepare_writing(self.env.all_docs.keys())
+        root = self.config.root_doc
+        book = self.assemble_doctree()
+        self.env.toc_secnumbers = self.assemble_toc_secnumbers()
+        self.env.toc_fignumbers = self.assemble_toc_fignumbers()
+        chapters_to_top_level(book)
+        mark_document_starts(book)
+        make_ids_unique(book, root)
+        self.book_contents = self.render_partial(contents(book))["fragment"]
+        self.write_doc(root, book)
+        for docname in self.separate_documents():
+            self.standalone = docname
+            self.write_doc(docname, self.env.get_and_resolve_doctree(docname, self))
+        self.standalone = None
+
+    def check_fonts(self, docname: str, html_path: Path) -> None:
+        from bs4 import BeautifulSoup
+
+        missing = uncovered(BeautifulSoup(html_path.read_text("utf-8"), "html.parser").get_text())
+        if missing:
+            listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in missing)
+            logger.warning(
+                f"no bundled font can print {listed}; add a Noto font for that script to "
+                "_ext/print_theme/static/fonts/ and print.css",
+                location=docname,
+                type="pdf",
+            )
+
+    def finish(self) -> None:
+        super().finish()
+        outdir = Path(self.outdir)
+        jobs = [(self.config.root_doc, self.config.pdf_basename)] + [(doc, doc) for doc in self.separate_documents()]
+        shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images")
+        cache_path = outdir / CACHE_FILE
+        cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
+        pending = []
+        for docname, stem in jobs:
+            html_path, pdf_path = outdir / f"{docname}.html", outdir / f"{stem}.pdf"
+            self.check_fonts(docname, html_path)
+            key = hashlib.sha256(html_path.read_bytes() + shared.encode()).hexdigest()
+            if cache.get(stem) != key or not pdf_path.is_file():
+                pending.append((str(html_path), str(pdf_path), key[:32]))
+                cache[stem] = key
+        logger.info(f"pdf: rendering {len(pending)} of {len(jobs)} PDFs ({len(jobs) - len(pending)} unchanged)")
+        if pending:
+            with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
+                list(pool.map(render, *zip(*pending)))
+        cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("pdf_basename", "book", "env", types=[str])
+    app.add_config_value("pdf_title", "", "env", types=[str])
+    app.add_config_value("pdf_subtitle", "", "env", types=[str])
+    app.add_config_value("pdf_subject", "", "env", types=[str])
+    app.add_config_value("pdf_separate_documents", [], "env", types=[list])
+    app.add_config_value("pdf_separate_exclude", [], "env", types=[list])
+    app.add_html_theme("companion-print", str(THEME_DIR))
+    app.add_builder(PdfBuilder)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,396 @@
+"""Profiles of public servants as typed content.
+
+A page in ``profiles/`` (set by ``profiles_dir``) holds front matter and prose. This extension
+
+* validates the front matter against :mod:`profile_schema` while the page is read, and reports
+  every problem of the run as ``profiles/<file>.md:<line>: ERROR: <field>: <what>; <what to do>``;
+* turns the front matter into the page title and a header (native-script name, role,
+  organisation, country, period, status), so contributors never write layout;
+* adds a notice inviting contributions to ``status: outline`` pages;
+* adds the role ``{cite}`key``` that cites a front-matter source by its key (an unknown key fails
+  the build) and renders the **Sources** section from ``sources``;
+* adds the directive ``{profile-gallery}``: cards grouped by region with filters in the HTML site,
+  a plain list grouped by region in the PDF and the ePub, rebuilt whenever any profile changes;
+* adds the directive ``{profile-schema}``, the field table of the contributor guide.
+
+Validated data is kept in the build environment (``env.profile_data``), so parallel and
+incremental builds see every profile.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+import foreign_text
+import profile_schema
+
+logger = logging.getLogger(__name__)
+
+STATUS_LABELS = {
+    "outline": "Outline: little is public yet",
+    "sketch": "Sketch: short and sourced",
+    "full": "Full profile",
+}
+FILTERS = (("region", "Region"), ("sector", "Sector"), ("status", "Status"))
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
+
+
+# -- Which pages are profiles --------------------------------------------------------------------
+
+
+def is_profile(app: Sphinx, docname: str) -> bool:
+    folder = app.config.profiles_dir
+    return docname.startswith(folder + "/") and docname != f"{folder}/index"
+
+
+def source_path(env: BuildEnvironment, docname: str) -> str:
+    return Path(env.doc2path(docname)).relative_to(env.srcdir).as_posix()
+
+
+def report(path: str, problem: profile_schema.Problem) -> None:
+    logger.error(f"{problem.field}: {problem.message}", location=f"{path}:{problem.line}", type="profiles")
+
+
+# -- Reading: front matter → validated data and a title -------------------------------------------
+
+
+def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Validate the front matter and replace it by the title, keeping every line number."""
+    if not is_profile(app, docname):
+        return
+    env, text = app.env, source[0]
+    path = source_path(env, docname)
+    data, problems = profile_schema.check(text)
+    stem = docname.rsplit("/", 1)[-1]
+    if not profile_schema.SLUG.match(stem):
+        suggestion = profile_schema.slugify(stem) or "a-latin-slug"
+        problems.append(profile_schema.Problem(1, "file name", f"`{stem}.md` is not a slug; rename the file to `{suggestion}.md` (lowercase letters, digits and hyphens)"))
+    for problem in problems:
+        report(path, problem)
+    env.profile_data[docname] = data if not problems else None
+
+    yaml_text, line_count = profile_schema.split_front_matter(text)
+    title = (data or {}).get("name") or stem
+    if yaml_text is not None:
+        heading = "# " + MARKDOWN_SPECIALS.sub(r"\\\1", title)
+        source[0] = heading + "\n" * line_count + text.split("\n", line_count)[-1]
+
+
+def check_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
+    """Two profiles of one person, or two files that differ only in spelling, fail the build."""
+    seen: dict[str, str] = {}
+    for docname in sorted(env.profile_data):
+        data = env.profile_data[docname]
+        if not data:
+            continue
+        for key in (profile_schema.slugify(data["name"]), data["name"].casefold()):
+            if key in seen and seen[key] != docname:
+                other = source_path(env, seen[key])
+                report(source_path(env, docname), profile_schema.Problem(2, "name", f"`{data['name']}` is also profiled in {other}; merge the two pages into one"))
+                break
+            seen[key] = docname
+
+
+# -- The page: header, outline notice and sources ----------------------------------------------
+
+
+def doc_link(target: str, text: str) -> addnodes.pending_xref:
+    """A link to another page that every builder resolves in its own way."""
+    xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + target, refexplicit=True, refwarn=True)
+    xref += nodes.inline(text, text)
+    return xref
+
+
+def external_link(text: str, url: str) -> nodes.reference:
+    return nodes.reference(text, text, refuri=url)
+
+
+def header(data: dict) -> nodes.container:
+    box = nodes.container(classes=["profile-header"])
+    if native := data.get("name_native"):
+        line = nodes.paragraph(classes=["profile-native-name"])
+        line += foreign_text.make(native["text"], native["lang"])
+        box += line
+    facts = nodes.definition_list(classes=["profile-facts"])
+    for label, value in (
+        ("Role", data["role"]),
+        ("Organisation", data["organisation"]),
+        ("Country", data["country"]),
+        ("Period", data.get("period")),
+    ):
+        if value:
+            facts += nodes.definition_list_item("", nodes.term(label, label), nodes.definition("", nodes.paragraph(value, value)))
+    box += facts
+    status = STATUS_LABELS[data["status"]]
+    box += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
+    return box
+
+
+def outline_notice(app: Sphinx) -> nodes.admonition:
+    notice = nodes.admonition(classes=["profile-invitation"])
+    notice += nodes.title("Help write this profile", "Help write this profile")
+    body = nodes.paragraph()
+    body += nodes.Text("Little about this public servant's work is public yet, so this page says only what the book's website says. If you know their work from a public source, ")
+    body += doc_link(app.config.profiles_contribute_doc, "contribute to this profile")
+    body += nodes.Text(".")
+    notice += body
+    return notice
+
+
+def sources_section(data: dict) -> nodes.section:
+    section = nodes.section(ids=["sources"], names=["sources"], classes=["profile-sources"])
+    section += nodes.title("Sources", "Sources")
+    entries = nodes.enumerated_list(enumtype="arabic")
+    for source in data["sources"]:
+        item = nodes.list_item(ids=[f"source-{source['key']}"])
+        line = nodes.paragraph()
+        line += external_link(source["title"], source["url"])
+        details = ", ".join(filter(None, [source["publisher"], source.get("date")]))
+        line += nodes.Text(f". {details}.")
+        item += line
+        entries += item
+    section += entries
+    return section
+
+
+class ProfilePage(SphinxTransform):
+    """Adds the header, the outline notice and the Sources section to a profile page."""
+
+    default_priority = 500
+
+    def apply(self) -> None:
+        data = self.env.profile_data.get(self.env.docname) if is_profile(self.app, self.env.docname) else None
+        sections = list(self.document.findall(nodes.section))
+        if not data or not sections:
+            return
+        top = sections[0]
+        additions = [header(data)]
+        if data["status"] == "outline":
+            additions.append(outline_notice(self.app))
+        top[1:1] = additions
+        if data["sources"]:
+            top += sources_section(data)
+
+
+class CiteRole(SphinxRole):
+    """``{cite}`key``` or ``{cite}`key1,key2```: numbered links to the page's Sources."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        data = self.env.profile_data.get(self.env.docname)
+        path = source_path(self.env, self.env.docname)
+        if data is None:
+            if is_profile(self.app, self.env.docname):
+                return [], []  # the front matter is broken; that is reported already
+            report(path, profile_schema.Problem(self.lineno, "cite", "{cite} cites a profile's sources and works on profile pages only; link the source directly here"))
+            return [], []
+        keys = [source["key"] for source in data["sources"]]
+        marks = nodes.superscript(classes=["cite"])
+        for number, key in enumerate(part.strip() for part in self.text.split(",")):
+            if key not in keys:
+                known = ", ".join(f"`{k}`" for k in keys) or "none yet"
+                report(path, profile_schema.Problem(self.lineno, "cite", f"no source has the key `{key}`; add it to `sources` in the front matter, or cite one of: {known}"))
+                continue
+            if number:
+                marks += nodes.Text(",")
+            label = str(keys.index(key) + 1)
+            marks += nodes.reference(label, label, refid=f"source-{key}", reftitle=f"Source {label}")
+        return [marks], []
+
+
+# -- The gallery -----------------------------------------------------------------------------------
+
+
+class profile_gallery(nodes.General, nodes.Element):
+    """Placeholder, replaced once every profile has been read."""
+
+
+class gallery_filters(nodes.General, nodes.Element):
+    """The region, sector and status filters (HTML only; hidden until the script runs)."""
+
+
+class filterable(nodes.container):
+    """A card or a region group carrying the values the filters match."""
+
+
+class ProfileGallery(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        self.env.profile_gallery_docs.add(self.env.docname)
+        return [profile_gallery()]
+
+
+def profiles_by_region(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:
+    groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for docname, data in sorted(env.profile_data.items(), key=lambda item: (item[1] or {}).get("name", "")):
+        if data:
+            groups[data["region"]].append((docname, data))
+    return dict(sorted(groups.items()))
+
+
+def card(docname: str, data: dict) -> filterable:
+    item = filterable(classes=["sd-card", "profile-card"], filters={key: data[key] for key, _ in FILTERS})
+    body = nodes.container(classes=["sd-card-body"])
+    title = nodes.paragraph(classes=["sd-card-title", "profile-card-name"])
+    title += doc_link(docname, data["name"])
+    body += title
+    role = f"{data['role']}, {data['organisation']}, {data['country']}"
+    body += nodes.paragraph(role, role, classes=["profile-card-role"])
+    body += nodes.paragraph(data["summary"], data["summary"], classes=["sd-card-text"])
+    status = STATUS_LABELS[data["status"]].split(":")[0]
+    body += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
+    item += body
+    return item
+
+
+def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
+    groups = profiles_by_region(env)
+    options = {key: sorted({data[key] for group in groups.values() for _, data in group}) for key, _ in FILTERS}
+    result: list[nodes.Node] = [gallery_filters(options=options)]
+    for region, members in groups.items():
+        group = filterable(classes=["profile-region"], filters={"region": region})
+        group += nodes.rubric(region, region, classes=["profile-region-name"])
+        grid = nodes.container(classes=["profile-grid"])
+        for docname, data in members:
+            grid += card(docname, data)
+        group += grid
+        result.append(group)
+    return result
+
+
+def gallery_as_list(env: BuildEnvironment) -> list[nodes.Node]:
+    result: list[nodes.Node] = []
+    for region, members in profiles_by_region(env).items():
+        result.append(nodes.rubric(region, region, classes=["profile-region-name"]))
+        entries = nodes.bullet_list(classes=["profile-list"])
+        for docname, data in members:
+            line = nodes.paragraph()
+            line += doc_link(docname, data["name"])
+            line += nodes.Text(f": {data['role']}, {data['organisation']}, {data['country']}. {data['summary']}")
+            entries += nodes.list_item("", line)
+        result.append(entries)
+    return result
+
+
+class FillGallery(SphinxPostTransform):
+    """Fills the placeholder with every profile, before references are resolved (priority 10)."""
+
+    default_priority = 5
+
+    def run(self) -> None:
+        for placeholder in list(self.document.findall(profile_gallery)):
+            interactive = self.app.builder.name in ("html", "dirhtml")
+            placeholder.replace_self(gallery_for_html(self.env) if interactive else gallery_as_list(self.env))
+
+
+def add_filter_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
+    if pagename in app.env.profile_gallery_docs and app.builder.name in ("html", "dirhtml"):
+        app.add_js_file("gallery-filters.js", loading_method="defer")
+
+
+def visit_filterable(self, node: filterable) -> None:
+    data = {f"data-{key}": value for key, value in node["filters"].items()}
+    self.body.append(self.starttag(node, "div", "", **data))
+
+
+def depart_filterable(self, node: filterable) -> None:
+    self.body.append("</div>\n")
+
+
+def visit_gallery_filters(self, node: gallery_filters) -> None:
+    """A form the script reveals; without JavaScript the gallery is a plain grouped list."""
+    parts = ['<form class="profile-filters" hidden aria-label="Filter the profiles">']
+    for key, label in FILTERS:
+        parts.append(f'<label>{label} <select name="{key}"><option value="">All</option>')
+        parts.extend(f'<option value="{self.attval(value)}">{self.encode(value)}</option>' for value in node["options"][key])
+        parts.append("</select></label>")
+    parts.append('<p class="profile-filter-count" role="status" aria-live="polite"></p></form>\n')
+    self.body.append("".join(parts))
+    raise nodes.SkipNode
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    env.profile_data.pop(docname, None)
+    env.profile_gallery_docs.discard(docname)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    env.profile_data.update(other.profile_data)
+    env.profile_gallery_docs |= other.profile_gallery_docs
+
+
+def init_env(app: Sphinx) -> None:
+    for name, empty in (("profile_data", dict), ("profile_gallery_docs", set)):
+        if not hasattr(app.env, name):
+            setattr(app.env, name, empty())
+
+
+def gallery_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Any change to a profile re-reads the gallery pages, which list every profile."""
+    if any(is_profile(app, docname) for docname in added | changed | removed):
+        return sorted(env.profile_gallery_docs)
+    return []
+
+
+# -- The contributor guide's field table -----------------------------------------------------------
+
+
+class ProfileSchemaTable(SphinxDirective):
+    """The front-matter fields, straight from the schema."""
+
+    def run(self) -> list[nodes.Node]:
+        table = nodes.table(classes=["profile-schema"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        group.extend(nodes.colspec(colwidth=width) for width in (2, 1, 6))
+        head, body = nodes.thead(), nodes.tbody()
+        group += head
+        group += body
+        head += self.row(["Field", "Required", "What to write"])
+        for name, info in profile_schema.Profile.model_fields.items():
+            body += self.row([name, "yes" if info.is_required() else "no", info.description or ""], literal_first=True)
+        return [table]
+
+    def row(self, cells: list[str], literal_first: bool = False) -> nodes.row:
+        row = nodes.row()
+        for index, text in enumerate(cells):
+            entry = nodes.entry()
+            if index == 0 and literal_first:
+                entry += nodes.paragraph("", "", nodes.literal(text, text))
+            else:
+                paragraph = nodes.paragraph()
+                for position, piece in enumerate(text.split("`")):
+                    paragraph += nodes.literal(piece, piece) if position % 2 else nodes.Text(piece)
+                entry += paragraph
+            row += entry
+        return row
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("profiles_dir", "profiles", "env", types=[str])
+    app.add_config_value("profiles_contribute_doc", "contribute", "env", types=[str])
+    app.connect("builder-inited", init_env)
+    app.connect("source-read", read_front_matter)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-get-outdated", gallery_outdated)
+    app.connect("env-check-consistency", check_duplicates)
+    app.connect("html-page-context", add_filter_script)
+    app.add_transform(ProfilePage)
+    app.add_post_transform(FillGallery)
+    app.add_role("cite", CiteRole())
+    app.add_directive("profile-gallery", ProfileGallery)
+    app.add_directive("profile-schema", ProfileSchemaTable)
+    app.add_node(profile_gallery)
+    app.add_node(filterable, html=(visit_filterable, depart_filterable))
+    app.add_node(gallery_filters, html=(visit_gallery_filters, None))
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

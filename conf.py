@@ -1,0 +1,153 @@
+"""Sphinx settings for the Mission Driven Bureaucrats companion.
+
+Settings only: behaviour lives in the extensions under ``_ext/`` (one concern each), data in
+``_data/``. Every build runs with ``-W --keep-going -n`` (see the Makefile): a warning fails it.
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+BOOK = yaml.safe_load((ROOT / "_data" / "book.yaml").read_text(encoding="utf-8"))
+
+# -- Project information ------------------------------------------------------------------------
+
+project = f"{BOOK['title']}: the companion"
+author = "The companion editors"
+# Dates shown to readers come from the last commit (the Makefile exports SOURCE_DATE_EPOCH),
+# never from the clock, so two builds of one commit are identical.
+_build_time = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or None)
+copyright = f"{BOOK['year']}–{_build_time.tm_year} {BOOK['author']} (the book); the companion editors (this site)"
+release = version = time.strftime("%Y.%m.%d", _build_time)
+language = "en"
+
+# -- General configuration ----------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "foreign_text",
+    "profiles",
+    "book_pages",
+    "downloads",
+    "pdf_builder",
+    "design_flatten",
+    "cover",
+]
+
+root_doc = "index"
+# Only publication sources are Sphinx documents.
+exclude_patterns = [
+    "_build",
+    "_ext",
+    "_data",
+    "_templates",
+    ".venv",
+    ".ci",
+    ".github",
+    "tests",
+    "README.md",
+    "CONTRIBUTING.md",
+    "**/.pytest_cache",
+]
+templates_path = ["_templates"]
+nitpicky = True
+# Every entry says why it is ignored; nothing is ignored yet.
+nitpick_ignore = []
+# The book is small: sections are not numbered, headings carry the structure.
+numfig = False
+
+# -- Options for MyST ---------------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline", "deflist", "substitution"]
+myst_heading_anchors = 3
+# Book facts are written once, in _data/book.yaml, and used on pages as {{ isbn13 }} etc.
+myst_substitutions = {key: str(value) for key, value in BOOK.items()}
+# Contributors' Markdown must not inject markup into the site: layout comes from directives.
+myst_disable_syntax = ["html_block", "html_inline"]
+
+# -- Options for the profiles (_ext/profiles.py) ------------------------------------------------
+
+profiles_dir = "profiles"
+profiles_contribute_doc = "contribute"
+
+# -- Options for HTML output (Furo) -------------------------------------------------------------
+
+html_theme = "furo"
+html_title = BOOK["title"]
+html_short_title = BOOK["title"]
+# The site's public address: one setting, read from the host's environment where there is one.
+html_baseurl = os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", os.environ.get("SITE_URL", "https://mission-driven-bureaucrats.github.io/companion/")
+)
+html_static_path = ["_static"]
+html_context = {"book": BOOK}
+html_css_files = ["companion.css"]
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/downloads.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+html_theme_options = {
+    "light_css_variables": {
+        "color-brand-primary": "#8a3b12",
+        "color-brand-content": "#8a3b12",
+    },
+    "dark_css_variables": {
+        "color-brand-primary": "#f0a875",
+        "color-brand-content": "#f0a875",
+    },
+}
+
+# -- Options for the downloads (_ext/downloads.py) ----------------------------------------------
+
+# File names of the whole-book PDF and ePub; per-profile PDFs are named after their page.
+downloads_basename = "mission-driven-bureaucrats-companion"
+# Where `make` leaves the PDFs and the ePub before the HTML build copies them into the site.
+downloads_source_dir = os.environ.get("DOWNLOADS_SOURCE_DIR", str(ROOT / "_build"))
+
+# -- Options for PDF output (_ext/pdf_builder.py, WeasyPrint) ------------------------------------
+
+pdf_basename = downloads_basename
+pdf_title = BOOK["title"]
+pdf_subtitle = "The companion: profiles of mission-driven public servants"
+pdf_subject = "Profiles of public servants around the world, companion to " + BOOK["title"]
+# Documents that also get a PDF of their own (each profile page).
+pdf_separate_documents = ["profiles/*"]
+pdf_separate_exclude = ["profiles/index"]
+
+# -- Options for the cover and the social card (_ext/cover.py) ----------------------------------
+
+cover_byline = f"A companion to the book by {BOOK['author']}"
+
+# -- Options for ePub output ----------------------------------------------------------------------
+
+epub_basename = downloads_basename
+epub_title = f"{BOOK['title']}: the companion"
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_language = language
+# epub_identifier must equal epub_uid (else epubcheck NCX-001) and be an XML name.
+epub_identifier = epub_uid = "mission-driven-bureaucrats-companion"
+epub_scheme = ""
+epub_description = pdf_subject
+epub_show_urls = "footnote"
+epub_use_index = False
+epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by _ext/cover.py
+# Files the ePub pages never reference (epubcheck reports them as unused).
+epub_exclude_files = ["_static/basic.css", "_static/minus.png", "_static/plus.png", "_static/favicon.svg"]
