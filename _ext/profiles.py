@@ -43,6 +43,7 @@ STATUS_LABELS = {
     "full": "Full profile",
 }
 FILTERS = (("region", "Region"), ("sector", "Sector"), ("status", "Status"))
+NOT_YET_KNOWN = "not yet known"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
 
 
@@ -118,6 +119,12 @@ def external_link(text: str, url: str) -> nodes.reference:
 
 def header(data: dict) -> nodes.container:
     box = nodes.container(classes=["profile-header"])
+    if image := data.get("image"):
+        figure = nodes.figure(classes=["profile-portrait"])
+        figure += nodes.image(uri=image["src"], alt=image["alt"])
+        credit = f"{image['credit']}, {image['licence']}"
+        figure += nodes.caption(credit, credit)
+        box += figure
     if native := data.get("name_native"):
         line = nodes.paragraph(classes=["profile-native-name"])
         line += foreign_text.make(native["text"], native["lang"])
@@ -141,7 +148,7 @@ def outline_notice(app: Sphinx) -> nodes.admonition:
     notice = nodes.admonition(classes=["profile-invitation"])
     notice += nodes.title("Help write this profile", "Help write this profile")
     body = nodes.paragraph()
-    body += nodes.Text("Little about this public servant's work is public yet, so this page says only what the book's website says. If you know their work from a public source, ")
+    body += nodes.Text("Little about this public servant's work is public yet, so this page is short and says only what its sources say. If you know their work from a public source, ")
     body += doc_link(app.config.profiles_contribute_doc, "contribute to this profile")
     body += nodes.Text(".")
     notice += body
@@ -233,12 +240,12 @@ def profiles_by_region(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]
     groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for docname, data in sorted(env.profile_data.items(), key=lambda item: (item[1] or {}).get("name", "")):
         if data:
-            groups[data["region"]].append((docname, data))
+            groups[data["region"] or f"Region {NOT_YET_KNOWN}"].append((docname, data))
     return dict(sorted(groups.items()))
 
 
 def card(docname: str, data: dict) -> filterable:
-    item = filterable(classes=["sd-card", "profile-card"], filters={key: data[key] for key, _ in FILTERS})
+    item = filterable(classes=["sd-card", "profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
     body = nodes.container(classes=["sd-card-body"])
     title = nodes.paragraph(classes=["sd-card-title", "profile-card-name"])
     title += doc_link(docname, data["name"])
@@ -254,10 +261,10 @@ def card(docname: str, data: dict) -> filterable:
 
 def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
     groups = profiles_by_region(env)
-    options = {key: sorted({data[key] for group in groups.values() for _, data in group}) for key, _ in FILTERS}
+    options = {key: sorted({data[key] or NOT_YET_KNOWN for group in groups.values() for _, data in group}) for key, _ in FILTERS}
     result: list[nodes.Node] = [gallery_filters(options=options)]
     for region, members in groups.items():
-        group = filterable(classes=["profile-region"], filters={"region": region})
+        group = filterable(classes=["profile-region"], filters={})
         group += nodes.rubric(region, region, classes=["profile-region-name"])
         grid = nodes.container(classes=["profile-grid"])
         for docname, data in members:

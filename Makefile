@@ -1,0 +1,86 @@
+# Mission Driven Bureaucrats: the companion.
+#   make            build every format into _build/ (the site, with the PDFs and the ePub in it)
+#   make test       build and check everything (see README.md)
+# Every target sets itself up: the first run creates .venv with the pinned dependencies.
+
+PYTHON      ?= python3
+BUILDDIR    ?= _build
+VENV        := .venv
+BIN         := $(VENV)/bin
+# A warning fails the build; -n reports every broken reference.
+SPHINXOPTS  ?= -W --keep-going -n -q
+# Each builder keeps its own environment, so formats can build side by side (make -j).
+SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(BUILDDIR)/doctrees/$(notdir $(@D))
+
+# Dates in the outputs come from the last commit, so two builds of a commit are identical.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+# Where the site build finds the PDFs and the ePub to publish with it (_ext/downloads.py).
+export DOWNLOADS_SOURCE_DIR := $(abspath $(BUILDDIR))
+
+# Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs.
+SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git \) -prune \
+             -o -type f \( -name '*.md' -o -name '*.py' -o -name '*.yaml' -o -name '*.css' -o -name '*.js' \
+             -o -name '*.html' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
+SETUP   := $(VENV)/.installed
+
+.PHONY: all html pdf epub serve test bench profile clean lock check-system
+
+all: html
+
+html: $(BUILDDIR)/html/.built
+pdf: $(BUILDDIR)/pdf/.built
+epub: $(BUILDDIR)/epub/.built
+
+# The site is built last: it publishes the PDFs and the ePub in its downloads/ folder.
+$(BUILDDIR)/html/.built: $(SOURCES) $(BUILDDIR)/pdf/.built $(BUILDDIR)/epub/.built | $(SETUP)
+	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
+	@touch $@
+
+$(BUILDDIR)/pdf/.built: $(SOURCES) | $(SETUP)
+	$(SPHINXBUILD) -b pdf . $(BUILDDIR)/pdf
+	@touch $@
+
+$(BUILDDIR)/epub/.built: $(SOURCES) | $(SETUP)
+	$(SPHINXBUILD) -b epub . $(BUILDDIR)/epub
+	@touch $@
+
+# Live preview: rebuilds the page you save and reloads it in the browser.
+serve: | $(SETUP)
+	$(BIN)/sphinx-autobuild $(SPHINXOPTS) -d $(BUILDDIR)/serve-doctrees --port 8000 \
+	  --ignore '$(BUILDDIR)/*' --ignore '$(VENV)/*' --ignore 'tests/*' . $(BUILDDIR)/serve
+
+# A new profile from the template: make profile NAME="Jane Doe" [SLUG=jane-doe]
+profile: | $(SETUP)
+	@$(BIN)/python _ext/new_profile.py "$(NAME)" $(if $(SLUG),--slug "$(SLUG)")
+
+test: | $(SETUP)
+	$(BIN)/python -m pytest tests
+
+bench: | $(SETUP)
+	$(BIN)/python tests/benchmark.py
+
+clean:
+	rm -rf $(BUILDDIR)
+
+# Recompile the pinned requirements after editing requirements.in (needs the package index).
+lock: | $(SETUP)
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements.txt requirements.in
+
+# -- Set-up ---------------------------------------------------------------------------------------
+
+$(SETUP): requirements.txt | check-system
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
+	@touch $@
+
+# What `make` needs from the system, each with the line that installs it.
+check-system:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+	  { echo "make: Python 3.11 or newer is needed as '$(PYTHON)'. Install it (Debian/Ubuntu: sudo apt-get install python3 python3-venv) or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || \
+	  { echo "make: Python's venv module is missing. Install it: sudo apt-get install python3-venv"; exit 1; }
+	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pango-1.0"))' || \
+	  { echo "make: the Pango library (for the PDFs) is missing. Install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 (macOS: brew install pango)"; exit 1; }

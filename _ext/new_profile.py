@@ -1,0 +1,105 @@
+"""Create a new profile page: ``make profile NAME="Jane Doe" [SLUG=jane-doe]``.
+
+Writes ``profiles/<slug>.md`` from a template that shows every field of the schema
+(:mod:`profile_schema`) with its explanation as a comment. The page is a valid ``outline`` at
+once: it builds and appears in the gallery, and says plainly what is still to be added. A name
+without Latin letters needs an explicit ``--slug``. An existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+import yaml
+
+import profile_schema
+
+PROFILES = Path(__file__).parent.parent / "profiles"
+TO_BE_ADDED = "To be added"
+
+
+def template(name: str) -> str:
+    fields = profile_schema.Profile.model_fields
+    values = {
+        "name": name,
+        "role": TO_BE_ADDED,
+        "organisation": TO_BE_ADDED,
+        "country": TO_BE_ADDED,
+        "region": None,
+        "sector": None,
+        "summary": f"{name}: a profile to be written from public sources.",
+        "status": "outline",
+        "sources": [],
+        "contributors": [TO_BE_ADDED],
+        "last_reviewed": datetime.date.today().isoformat(),
+    }
+    examples = {
+        "name_native": "{text: 刘勇, lang: zh-Hans}",
+        "period": '"1998–2004"',
+        "image": "{src: jane-doe.jpg, alt: Jane Doe at her desk, credit: Photographer, licence: CC BY 4.0}",
+    }
+    lines = ["---"]
+    for field, info in fields.items():
+        lines.append(f"# {field}: {info.description}{'' if info.is_required() else ' (optional)'}")
+        if field in values:
+            value = yaml.safe_dump({field: values[field]}, allow_unicode=True, default_flow_style=True, width=1000).strip()
+            lines.append(value[1:-1] if value.startswith("{") else value)
+        else:
+            lines.append(f"# {field}: {examples[field]}")
+    lines += [
+        "# A source, for each page the facts come from (cite it in the text as {cite}`key`):",
+        "#   - key: tribune-2016",
+        "#     title: Women in Balochistan",
+        "#     url: https://tribune.com.pk/story/1078707/women-in-balochistan",
+        "#     publisher: The Express Tribune",
+        "#     date: 2016-04-04",
+        "---",
+        "",
+        f"% Write what public sources say about {name}'s work, in your own words, in sections",
+        "% (## The role and its setting, ## What they did, ## Why it matters: our reading).",
+        "% Follow each fact with the key of its source: ...as the report says.{cite}`tribune-2016`",
+        "% Lines starting with % are comments: they never appear on the page.",
+        "",
+        "## Their work",
+        "",
+        f"This profile of {name} is still to be written.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", help='the person\'s name, e.g. "Jane Doe"')
+    parser.add_argument("--slug", help="file name without .md (needed for names without Latin letters)")
+    parser.add_argument("--folder", type=Path, default=PROFILES, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    name = args.name.strip()
+    if not name:
+        print('make profile: give the name, e.g. make profile NAME="Jane Doe"', file=sys.stderr)
+        return 2
+    slug = args.slug or profile_schema.slugify(name)
+    if not slug:
+        print(f'make profile: "{name}" has no Latin letters to make a file name from; give one: make profile NAME="{name}" SLUG=family-name-given-name', file=sys.stderr)
+        return 2
+    if not profile_schema.SLUG.match(slug):
+        print(f"make profile: `{slug}` is not a slug; use lowercase letters, digits and hyphens, e.g. {profile_schema.slugify(slug) or 'jane-doe'}", file=sys.stderr)
+        return 2
+    path = args.folder / f"{slug}.md"
+    if path.exists():
+        print(f"make profile: {path.relative_to(args.folder.parent)} exists already; nothing was written. Edit it, or choose another SLUG=...", file=sys.stderr)
+        return 1
+    text = template(name)
+    data, problems = profile_schema.check(text)
+    assert data and not problems, problems  # the template itself must always be valid
+    with path.open("x", encoding="utf-8") as file:
+        file.write(text)
+    print(f"Created {path.relative_to(args.folder.parent)}: fill in its fields, then preview it with `make serve`.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
