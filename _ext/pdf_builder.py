@@ -84,18 +84,19 @@ def chapters_to_top_level(tree: nodes.document) -> None:
     """Move the pages the root document includes out of its last section, so each is a chapter.
 
     The root's toctree sits inside one of its sections; inlined there, every other page would
-    be a sub-sub-section of the landing page.
+    be a sub-sub-section of the landing page. (Walked top-down: ``inline_all_toctrees`` leaves
+    the inlined nodes' ``parent`` pointing at their own documents.)
     """
-    for wrapper in list(tree.findall(nodes.compound)):
-        if "toctree-wrapper" in wrapper["classes"] and not any(isinstance(a, addnodes.start_of_file) for a in ancestors(wrapper)):
-            wrapper.parent.remove(wrapper)
-            tree += wrapper
 
+    def walk(node: nodes.Element) -> None:
+        for child in list(node.children):
+            if isinstance(child, nodes.compound) and "toctree-wrapper" in child["classes"]:
+                node.remove(child)
+                tree.append(child)
+            elif isinstance(child, nodes.Element) and not isinstance(child, addnodes.start_of_file):
+                walk(child)
 
-def ancestors(node: nodes.Node):
-    while node.parent is not None:
-        node = node.parent
-        yield node
+    walk(tree)
 
 
 def mark_document_starts(tree: nodes.document) -> None:
