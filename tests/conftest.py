@@ -1,0 +1,80 @@
+"""Shared fixtures: the real publication, built once per test session by `make`, and copies of
+the project for tests that feed the build a broken file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+BASENAME = "mission-driven-bureaucrats-companion"
+SPHINX_BUILD = str(Path(sys.executable).parent / "sphinx-build")
+PROJECT_FILES = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "__pycache__", ".pytest_cache")
+
+
+@dataclass
+class Build:
+    root: Path
+    log: str
+
+    @property
+    def html(self) -> Path:
+        return self.root / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.root / "pdf" / f"{BASENAME}.pdf"
+
+    @property
+    def epub(self) -> Path:
+        return self.root / "epub" / f"{BASENAME}.epub"
+
+    def profile_pdf(self, slug: str) -> Path:
+        return self.root / "pdf" / "profiles" / f"{slug}.pdf"
+
+    def pages(self) -> list[Path]:
+        """Every HTML page of the site (Sphinx's generated index page aside)."""
+        return sorted(p for p in self.html.rglob("*.html") if p.name != "genindex.html")
+
+    def soup(self, page: str) -> BeautifulSoup:
+        return BeautifulSoup((self.html / page).read_text("utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Every format, built by `make` into a temporary folder, exactly as a contributor builds it."""
+    out = tmp_path_factory.mktemp("build")
+    result = subprocess.run(["make", f"BUILDDIR={out}", "all"], cwd=ROOT, capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log
+    return Build(out, log)
+
+
+def profile_slugs() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "profiles").glob("*.md") if p.stem != "index")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's sources to break on purpose."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=PROJECT_FILES)
+    return copy
+
+
+def sphinx(source: Path, builder: str = "html") -> subprocess.CompletedProcess:
+    """Build ``source`` with the project's options (warnings are errors); returns the process."""
+    out = source / "_build"
+    return subprocess.run(
+        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "-b", builder, "-d", str(out / "doctrees"), str(source), str(out / builder)],
+        capture_output=True,
+        text=True,
+    )
