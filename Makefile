@@ -10,7 +10,7 @@ BIN         := $(VENV)/bin
 # A warning fails the build; -n reports every broken reference.
 SPHINXOPTS  ?= -W --keep-going -n -q
 # Each builder keeps its own environment, so formats can build side by side (make -j).
-SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(BUILDDIR)/doctrees/$(notdir $(@D))
+SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(BUILDDIR)/doctrees/$(@F)
 
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -27,22 +27,26 @@ SETUP   := $(VENV)/.installed
 
 all: html
 
-html: $(BUILDDIR)/html/.built
-pdf: $(BUILDDIR)/pdf/.built
-epub: $(BUILDDIR)/epub/.built
+# A stamp per format (outside its output folder, which the ePub builder would pack) records
+# when that format was last built from the sources.
+STAMP := $(BUILDDIR)/.stamps
+
+html: $(STAMP)/html
+pdf: $(STAMP)/pdf
+epub: $(STAMP)/epub
 
 # The site is built last: it publishes the PDFs and the ePub in its downloads/ folder.
-$(BUILDDIR)/html/.built: $(SOURCES) $(BUILDDIR)/pdf/.built $(BUILDDIR)/epub/.built | $(SETUP)
+$(STAMP)/html: $(SOURCES) $(STAMP)/pdf $(STAMP)/epub | $(SETUP)
 	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
-	@touch $@
+	@mkdir -p $(@D) && touch $@
 
-$(BUILDDIR)/pdf/.built: $(SOURCES) | $(SETUP)
+$(STAMP)/pdf: $(SOURCES) | $(SETUP)
 	$(SPHINXBUILD) -b pdf . $(BUILDDIR)/pdf
-	@touch $@
+	@mkdir -p $(@D) && touch $@
 
-$(BUILDDIR)/epub/.built: $(SOURCES) | $(SETUP)
+$(STAMP)/epub: $(SOURCES) | $(SETUP)
 	$(SPHINXBUILD) -b epub . $(BUILDDIR)/epub
-	@touch $@
+	@mkdir -p $(@D) && touch $@
 
 # Live preview: rebuilds the page you save and reloads it in the browser.
 serve: | $(SETUP)

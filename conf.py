@@ -38,6 +38,7 @@ extensions = [
     "downloads",
     "pdf_builder",
     "design_flatten",
+    "epub_builder",
     "cover",
 ]
 
@@ -48,13 +49,11 @@ exclude_patterns = [
     "_ext",
     "_data",
     "_templates",
-    ".venv",
-    ".ci",
-    ".github",
+    ".*",  # .venv, .git, .ci, .github, caches
     "tests",
+    "node_modules",
     "README.md",
     "CONTRIBUTING.md",
-    "**/.pytest_cache",
 ]
 templates_path = ["_templates"]
 nitpicky = True
@@ -148,6 +147,11 @@ epub_scheme = ""
 epub_description = pdf_subject
 epub_show_urls = "footnote"
 epub_use_index = False
+# The landing page's toctree is hidden on the site (Furo shows it in the sidebar); the ePub needs it.
+epub_tocscope = "includehidden"
 epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by _ext/cover.py
 # Files the ePub pages never reference (epubcheck reports them as unused).
-epub_exclude_files = ["_static/basic.css", "_static/minus.png", "_static/plus.png", "_static/favicon.svg"]
+epub_exclude_files = [
+    "_static/basic.css", "_static/minus.png", "_static/plus.png",  # Sphinx's, unused by our pages
+    "_static/social-card.png", "_static/gallery-filters.js",  # the site's, not the book's
+]

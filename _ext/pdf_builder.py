@@ -186,7 +186,14 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         if self.standalone is None:
             return super().get_target_uri(docname, typ)
+        if docname == self.standalone:
+            return docname + self.out_suffix  # where its print HTML is written
         return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        if self.standalone is not None and to == self.standalone:
+            return ""  # a link within the page printed on its own
+        return self.get_target_uri(to, typ)
 
     def separate_documents(self) -> list[str]:
         patterns, excluded = self.config.pdf_separate_documents, self.config.pdf_separate_exclude
@@ -203,7 +210,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             "author": self.config.author,
             "contents": self.book_contents if self.standalone is None else "",
             "site_url": site,
-            "page_url": self.get_target_uri(docname) if self.standalone else site,
+            "page_url": site.rstrip("/") + "/" + docname + ".html" if self.standalone else site,
             # Sphinx's format_date honours SOURCE_DATE_EPOCH, so the date is the commit's.
             "date": format_date("%Y-%m-%dT%H:%M:%SZ", language="en"),
             "date_text": format_date("%-d %B %Y", language="en"),

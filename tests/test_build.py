@@ -1,0 +1,225 @@
+"""Issue 2: one source tree builds the site, the book PDF, a PDF per profile and the ePub."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pypdf
+import pytest
+from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
+
+from conftest import ROOT, profile_slugs
+
+import profile_schema
+
+SLUGS = profile_slugs()
+
+
+def profile_names() -> dict[str, str]:
+    names = {}
+    for slug in SLUGS:
+        data, problems = profile_schema.check((ROOT / "profiles" / f"{slug}.md").read_text("utf-8"))
+        assert data, problems
+        names[slug] = data["name"]
+    return names
+
+
+NAMES = profile_names()
+
+
+def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page index) of every bookmark."""
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def book(build) -> pypdf.PdfReader:
+    return pypdf.PdfReader(build.pdf)
+
+
+def test_every_format_builds_without_a_warning(build):
+    assert "WARNING" not in build.log and "ERROR" not in build.log, build.log
+    assert build.pdf.stat().st_size > 50_000
+    assert build.epub.stat().st_size > 20_000
+    assert (build.html / "index.html").is_file()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_profile_is_in_every_format(build, book, slug):
+    name = NAMES[slug]
+    page = build.soup(f"profiles/{slug}.html")
+    assert page.find("h1").get_text().strip("#¶ ") == name
+    with zipfile.ZipFile(build.epub) as epub:
+        assert name in epub.read(f"profiles/{slug}.xhtml").decode()
+    book_text = "".join(p.extract_text() for p in book.pages)
+    assert name in book_text.replace("\n", " ")
+    assert name in [title for _, title, _ in outline(book)]
+    own = pypdf.PdfReader(build.profile_pdf(slug))
+    assert name in own.pages[0].extract_text().replace("\n", " ")
+    link = page.find("a", href=f"../downloads/profiles/{slug}.pdf")
+    assert link is not None, f"profiles/{slug}.html does not link to its PDF"
+
+
+def test_every_page_links_to_the_book_downloads(build):
+    for path in build.pages():
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        hrefs = {a["href"] for a in soup.select(".sidebar-downloads a")}
+        assert any(h.endswith(".pdf") for h in hrefs) and any(h.endswith(".epub") for h in hrefs), path
+
+
+def test_every_download_link_resolves_to_a_file(build):
+    checked = 0
+    for path in build.pages():
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        for a in soup.find_all("a", href=True):
+            target = urlsplit(a["href"]).path
+            if "downloads/" in target:
+                assert (path.parent / unquote(target)).resolve().is_file(), f"{path}: {a['href']}"
+                checked += 1
+    assert checked >= 2 * len(build.pages()) + len(SLUGS)
+
+
+def test_contents_page_numbers_match_the_bookmarks(book):
+    marks = {title: page for depth, title, page in outline(book) if depth <= 1}
+    contents = [p.extract_text() for p in book.pages[:6] if "Contents" in p.extract_text() or ". . ." in p.extract_text()]
+    printed = {}
+    for line in "\n".join(contents).splitlines():
+        match = re.match(r"^(.*?)\s*(?:\.\s*){3,}\s*(\d+)$", line.strip())
+        if match:
+            printed[match.group(1).strip()] = int(match.group(2))
+    compared = [title for title in printed if title in marks]
+    assert len(compared) >= len(SLUGS) + 4, printed
+    for title in compared:
+        assert printed[title] == marks[title] + 1, f"contents say {title} is on page {printed[title]}, the bookmark says {marks[title] + 1}"
+
+
+def test_bookmarks_cover_every_page_and_section(book):
+    titles = [title for _, title, _ in outline(book)]
+    for expected in ("Contents", "Endorsements", "Buy the book", "Profiles", "Sources", "Why it matters: our reading"):
+        assert expected in titles
+    assert max(depth for depth, _, _ in outline(book)) >= 2
+
+
+def test_internal_links_resolve(book):
+    names = set(book.named_destinations)
+    internal = 0
+    for page in book.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            destination = annotation.get("/Dest") or (annotation.get("/A") or {}).get("/D")
+            if destination is None:
+                assert (annotation.get("/A") or {}).get("/URI"), annotation
+                continue
+            internal += 1
+            if isinstance(destination, (str, pypdf.generic.TextStringObject, pypdf.generic.ByteStringObject)):
+                assert str(destination) in names, destination
+    assert internal > 100
+
+
+def test_external_links_are_printed(book):
+    text = " ".join(page.extract_text() for page in book.pages).replace("\n", "")
+    assert "(https://danhonig.info/missiondrivenbureaucrats)" in text.replace(" ", "").replace("‐", "") or "https://danhonig.info" in text
+
+
+def test_metadata(build, book):
+    info = book.metadata
+    assert info.title == "Mission Driven Bureaucrats"
+    assert info.author == "The companion editors"
+    assert "companion" in info.subject
+    assert book.trailer["/Root"].get("/Lang") == "en"
+    own = pypdf.PdfReader(build.profile_pdf("batool-asadi")).metadata
+    assert own.title == "Batool Asadi"
+
+
+def embedded_fonts(reader: pypdf.PdfReader) -> dict[str, set[int]]:
+    """Every embedded font's name and the characters its subset maps."""
+    fonts: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            name = str(font["/BaseFont"]).split("+", 1)[-1]
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+            assert program is not None, f"{name} is not embedded"
+            cmap = TTFont(io.BytesIO(program.get_object().get_data())).getBestCmap() or {}
+            fonts.setdefault(name, set()).update(cmap)
+    return fonts
+
+
+def test_every_font_is_bundled_embedded_and_subset(build, book):
+    for reader in (book, pypdf.PdfReader(build.profile_pdf("batool-asadi"))):
+        fonts = embedded_fonts(reader)
+        assert fonts
+        # A machine's own font in the PDF would mean a character fell back to it.
+        assert all(name.startswith("Companion-") for name in fonts), sorted(fonts)
+
+
+def test_every_character_of_the_sources_has_a_glyph(book):
+    fonts = embedded_fonts(book)
+    printed = set().union(*fonts.values())
+    text = "".join(p.read_text("utf-8") for p in (ROOT / "profiles").glob("*.md"))
+    letters = {ord(c) for c in text if c.isalpha() and not ("\u0600" <= c <= "\u06ff")}
+    missing = sorted(chr(c) for c in letters - printed)
+    assert not missing, f"no glyph in the PDF for {missing}"
+    # Arabic-script names are shaped into contextual forms: check the name itself is in the text.
+    assert "بتول" in "".join(page.extract_text() for page in book.pages) or any("Nastaliq" in name for name in fonts)
+
+
+def test_each_profile_starts_on_a_new_page(book):
+    starts = {title: page for depth, title, page in outline(book) if title in NAMES.values()}
+    assert len(starts) == len(SLUGS)
+    for title, page in starts.items():
+        first_line = book.pages[page].extract_text().strip().splitlines()
+        assert any(title in line for line in first_line[:3]), (title, first_line[:3])
+
+
+def test_per_profile_pdfs_link_to_the_hosted_site(build):
+    reader = pypdf.PdfReader(build.profile_pdf("batool-asadi"))
+    uris = {
+        str(a.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for a in page.get("/Annots") or []
+        if "/URI" in (a.get_object().get("/A") or {})
+    }
+    assert any(uri.endswith("/contribute.html") or "/profiles/" in uri or uri.endswith(".html") for uri in uris), uris
+
+
+def test_epubcheck_reports_nothing(build):
+    jar = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
+    result = subprocess.run(["java", "-jar", str(jar), "--json", "-", str(build.epub)], capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    messages = [(m["severity"], m["ID"], m["message"]) for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert messages == [], messages
+    metadata = report["publication"]
+    assert metadata["title"].startswith("Mission Driven Bureaucrats")
+    assert metadata["language"] == "en"
+
+
+def test_epub_has_cover_navigation_and_metadata(build):
+    with zipfile.ZipFile(build.epub) as epub:
+        opf = epub.read("content.opf").decode()
+        nav = epub.read("nav.xhtml").decode()
+    for element in ("dc:title", "dc:creator", "dc:publisher", "dc:language", "dc:identifier"):
+        assert f"<{element}" in opf
+    assert 'properties="cover-image"' in opf
+    for name in NAMES.values():
+        assert name in nav
