@@ -42,7 +42,10 @@ def _partial_date(value: Any) -> str:
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         raise ValueError("not a date")
     parts = [int(p) for p in text.split("-")] + [1, 1]
-    datetime.date(*parts[:3])  # raises ValueError for a month 13 or a 30 February
+    try:
+        datetime.date(*parts[:3])
+    except ValueError:  # a month 13 or a 30 February
+        raise ValueError("not a date") from None
     return text
 
 
@@ -97,6 +100,17 @@ class Profile(Strict):
 FIELDS = tuple(Profile.model_fields)
 
 
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML without implicit dates: a date stays text until the schema checks it, so a wrong
+    one (30 February) is reported on its field instead of crashing the loader."""
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     line: int
@@ -129,7 +143,8 @@ def _key_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
 
 
 def _closest(value: Any, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
+    text = str(value).casefold()
+    close = [c for c in choices if text and text in c.casefold()] or difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else "use one of: " + ", ".join(f"`{c}`" for c in choices)
 
 
@@ -183,8 +198,8 @@ def check(text: str, *, first_line: int = 1) -> tuple[dict | None, list[Problem]
         return None, [Problem(first_line, "front matter", "the page does not start with a `---` front matter block; copy the header of an existing profile or run `make profile NAME=\"...\"`")]
     yaml_start = first_line + 1  # the line after the opening ---
     try:
-        node = yaml.compose(yaml_text)
-        data = yaml.safe_load(yaml_text)
+        node = yaml.compose(yaml_text, Loader=FrontMatterLoader)
+        data = yaml.load(yaml_text, Loader=FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = yaml_start + mark.line if mark else first_line
@@ -199,9 +214,9 @@ def check(text: str, *, first_line: int = 1) -> tuple[dict | None, list[Problem]
     except ValidationError as error:
         for item in error.errors():
             loc = tuple(item["loc"])
-            known = next((loc[:i] for i in range(len(loc), -1, -1) if loc[:i] in lines), ())
+            known = next((loc[:i] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
             field = ".".join(str(part) for part in loc) or "front matter"
-            problems.append(Problem(yaml_start + lines[known], field, _explain(item)))
+            problems.append(Problem(yaml_start + lines[known] if known else first_line, field, _explain(item)))
         return None, problems
     if profile.status != "outline" and not profile.sources:
         problems.append(Problem(yaml_start + lines[("status",)], "sources", f"a `{profile.status}` profile needs at least one source; add the pages its facts come from, or set `status: outline`"))
@@ -210,6 +225,15 @@ def check(text: str, *, first_line: int = 1) -> tuple[dict | None, list[Problem]
         if key in keys[:index]:
             problems.append(Problem(yaml_start + lines[("sources", index)], f"sources.{index}.key", f"`{key}` is used twice; give each source its own key"))
     return (None if problems else profile.model_dump(mode="json")), problems
+
+
+def field_line(text: str, field: str) -> int:
+    """The line of a top-level front-matter field in ``text`` (1 when it cannot be found)."""
+    yaml_text, _ = split_front_matter(text)
+    try:
+        return 2 + _key_lines(yaml.compose(yaml_text or "", Loader=FrontMatterLoader))[(field,)]
+    except (yaml.YAMLError, KeyError, AttributeError):
+        return 1
 
 
 def slugify(name: str) -> str:

@@ -50,8 +50,8 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
 # -- Which pages are profiles --------------------------------------------------------------------
 
 
-def is_profile(app: Sphinx, docname: str) -> bool:
-    folder = app.config.profiles_dir
+def is_profile(config, docname: str) -> bool:
+    folder = config.profiles_dir
     return docname.startswith(folder + "/") and docname != f"{folder}/index"
 
 
@@ -68,7 +68,7 @@ def report(path: str, problem: profile_schema.Problem) -> None:
 
 def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     """Validate the front matter and replace it by the title, keeping every line number."""
-    if not is_profile(app, docname):
+    if not is_profile(app.config, docname):
         return
     env, text = app.env, source[0]
     path = source_path(env, docname)
@@ -98,7 +98,8 @@ def check_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
         for key in (profile_schema.slugify(data["name"]), data["name"].casefold()):
             if key in seen and seen[key] != docname:
                 other = source_path(env, seen[key])
-                report(source_path(env, docname), profile_schema.Problem(2, "name", f"`{data['name']}` is also profiled in {other}; merge the two pages into one"))
+                line = profile_schema.field_line(Path(env.doc2path(docname)).read_text("utf-8"), "name")
+                report(source_path(env, docname), profile_schema.Problem(line, "name", f"`{data['name']}` is also profiled in {other}; merge the two pages into one"))
                 break
             seen[key] = docname
 
@@ -177,7 +178,7 @@ class ProfilePage(SphinxTransform):
     default_priority = 500
 
     def apply(self) -> None:
-        data = self.env.profile_data.get(self.env.docname) if is_profile(self.app, self.env.docname) else None
+        data = self.env.profile_data.get(self.env.docname) if is_profile(self.config, self.env.docname) else None
         sections = list(self.document.findall(nodes.section))
         if not data or not sections:
             return
@@ -197,7 +198,7 @@ class CiteRole(SphinxRole):
         data = self.env.profile_data.get(self.env.docname)
         path = source_path(self.env, self.env.docname)
         if data is None:
-            if is_profile(self.app, self.env.docname):
+            if is_profile(self.config, self.env.docname):
                 return [], []  # the front matter is broken; that is reported already
             report(path, profile_schema.Problem(self.lineno, "cite", "{cite} cites a profile's sources and works on profile pages only; link the source directly here"))
             return [], []
@@ -343,7 +344,7 @@ def init_env(app: Sphinx) -> None:
 
 def gallery_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """Any change to a profile re-reads the gallery pages, which list every profile."""
-    if any(is_profile(app, docname) for docname in added | changed | removed):
+    if any(is_profile(app.config, docname) for docname in added | changed | removed):
         return sorted(env.profile_gallery_docs)
     return []
 
