@@ -69,7 +69,8 @@ class Endorsements(DataDirective):
             quotes = [quote for quote in quotes if quote.get("featured")]
         result = []
         for quote in quotes:
-            block = nodes.block_quote(classes=["endorsement"])
+            # Quotations are printed exactly: no typographic quotes or dashes substituted.
+            block = nodes.block_quote(classes=["endorsement"], support_smartquotes=False)
             block += nodes.paragraph(quote["text"], quote["text"])
             who = f"{quote['name']}, {quote['affiliation']}"
             block += nodes.attribution(who, who)
@@ -86,7 +87,7 @@ class BuyOutlets(DataDirective):
         for outlet in buy["outlets"]:
             outlets += nodes.list_item("", paragraph(link(outlet["name"], outlet["url"].format(**ids))))
         offer = buy["offer"]
-        box = nodes.admonition(classes=["buy-offer"])
+        box = nodes.admonition(classes=["buy-offer"], support_smartquotes=False)  # exactly as published
         box += nodes.title(offer["label"], offer["label"])
         box += paragraph(
             f"{offer['discount']} with the code ",

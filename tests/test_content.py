@@ -1,0 +1,136 @@
+"""Issue 4: the content says what the book's website says, and every fact is sourced."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from conftest import ROOT, profile_slugs
+
+import profile_schema
+
+SEED = next((ROOT.parent / "shared" / "seed").glob("*.txt")).read_text("utf-8")
+ENDORSEMENTS = yaml.safe_load((ROOT / "_data" / "endorsements.yaml").read_text("utf-8"))
+BUY = yaml.safe_load((ROOT / "_data" / "buy.yaml").read_text("utf-8"))
+BOOK = yaml.safe_load((ROOT / "_data" / "book.yaml").read_text("utf-8"))
+
+
+def profiles() -> dict[str, dict]:
+    result = {}
+    for slug in profile_slugs():
+        data, problems = profile_schema.check((ROOT / "profiles" / f"{slug}.md").read_text("utf-8"))
+        assert data, problems
+        result[slug] = data
+    return result
+
+
+PROFILES = profiles()
+
+
+def seed_endorsements() -> list[tuple[str, str]]:
+    """(quotation, attribution) for every endorsement line of the seed, quotes stripped."""
+    found = []
+    for line in SEED.splitlines():
+        match = re.fullmatch(r"[“\"](.*)[”\"]—(.*)", line)
+        if match:
+            found.append((match.group(1), match.group(2)))
+    return found
+
+
+def test_all_ten_endorsements_match_the_seed_character_for_character(build):
+    seed = seed_endorsements()
+    assert len(seed) == 10 == len(ENDORSEMENTS)
+    for entry, (quotation, attribution) in zip(ENDORSEMENTS, seed):
+        assert entry["text"] == quotation
+        assert f"{entry['name']}, {entry['affiliation']}" == attribution
+    page = build.soup("endorsements.html")
+    quotes = page.select("blockquote.endorsement")
+    assert len(quotes) == 10
+    for block, (quotation, attribution) in zip(quotes, seed):
+        assert block.find("p").get_text() == quotation
+        assert block.select_one(".attribution").get_text().lstrip("—– ") == attribution
+
+
+def test_landing_page_shows_a_selection_of_endorsements(build):
+    shown = build.soup("index.html").select("blockquote.endorsement")
+    featured = [entry for entry in ENDORSEMENTS if entry.get("featured")]
+    assert 0 < len(shown) == len(featured) < 10
+
+
+def test_every_retailer_named_in_the_seed_is_linked_from_buy(build):
+    page = build.soup("buy.html")
+    links = {a.get_text(): a["href"] for a in page.select(".buy-outlets a")}
+    for outlet in ("Amazon US", "Amazon UK", "Amazon Netherlands", "Amazon Singapore", "Oxford University Press"):
+        assert outlet in SEED and outlet in links, outlet
+    for name, host in (("Amazon US", "www.amazon.com"), ("Amazon UK", "www.amazon.co.uk"), ("Amazon Netherlands", "www.amazon.nl"), ("Amazon Singapore", "www.amazon.sg")):
+        assert urlsplit(links[name]).netloc == host
+        assert links[name].endswith("/dp/" + BOOK["isbn10"])
+    assert "amongst other outlets" in page.get_text()
+
+
+def test_discount_code_and_prices_match_the_seed(build):
+    offer = BUY["offer"]
+    assert f"{offer['discount']} code {offer['code']} at {offer['seller']} ({', '.join(offer['prices'])})" in SEED
+    text = " ".join(build.soup("buy.html").get_text().split())
+    assert f"{offer['code']} at {offer['seller']} ({', '.join(offer['prices'])})" in text
+    assert "offer published on the book's website" in text
+
+
+def test_bibliographic_facts_on_the_landing_page(build):
+    text = " ".join(build.soup("index.html").get_text().split())
+    for fact in ("Oxford University Press, 2024", "ISBN 978-0-19-764120-0", "264 pages", "Dan Honig", BOOK["subtitle"]):
+        assert fact in text, fact
+
+
+@pytest.mark.parametrize("slug", [slug for slug, data in PROFILES.items() if data["status"] == "sketch"])
+def test_sketch_profiles_have_three_cited_sources_and_enough_text(build, slug):
+    data = PROFILES[slug]
+    assert len(data["sources"]) >= 3
+    source = (ROOT / "profiles" / f"{slug}.md").read_text("utf-8")
+    body = source.split("\n---\n", 1)[1]
+    cited = {key.strip() for group in re.findall(r"\{cite\}`([^`]+)`", body) for key in group.split(",")}
+    assert {s["key"] for s in data["sources"]} <= cited, "every listed source is cited"
+    words = len(re.sub(r"\{cite\}`[^`]+`", "", body).split())
+    assert 400 <= words <= 900, words
+    page = build.soup(f"profiles/{slug}.html")
+    targets = {a["href"].lstrip("#") for a in page.select("sup.cite a")}
+    ids = {li["id"] for li in page.select(".profile-sources li")}
+    assert targets and targets <= ids, "every citation resolves to an entry of Sources"
+    assert "our reading" in page.get_text(), "the page marks its interpretation as ours"
+
+
+def test_names_and_roles_follow_the_books_website():
+    for data in PROFILES.values():
+        assert data["name"] in SEED, data["name"]
+    assert PROFILES["batool-asadi"]["role"] == "Assistant Commissioner"
+    assert PROFILES["batool-asadi"]["name_native"] == {"text": "بتول اسدی", "lang": "ur"}
+    assert "name_native" not in PROFILES["liu-yong"] or PROFILES["liu-yong"]["name_native"] is None
+
+
+def test_spelling_variants_and_changed_titles_are_stated(build):
+    batool = " ".join(build.soup("profiles/batool-asadi.html").get_text().split())
+    assert "Sadaf Batool Assadi" in batool and "Deputy Commissioner" in batool
+    assert "Uma Mahadevan Dasgupta" in build.soup("profiles/uma-mahadevan.html").get_text()
+    assert "General Manager of Human Resources" in " ".join(build.soup("profiles/judy-parfitt.html").get_text().split())
+
+
+def test_outline_pages_stay_short_and_invite(build):
+    outline = [slug for slug, data in PROFILES.items() if data["status"] == "outline"]
+    assert sorted(outline) == ["casey-joseph-roberts", "labanya-margaret", "liu-yong", "preetam-ponnappa", "tathiana-chaves-de-souza"]
+    for slug in outline:
+        page = build.soup(f"profiles/{slug}.html")
+        assert page.select_one(".profile-invitation")
+        assert "Context" in [h.get_text().strip("#¶ ") for h in page.find_all("h2")]
+        body = (ROOT / "profiles" / f"{slug}.md").read_text("utf-8").split("\n---\n", 1)[1]
+        assert len(body.split()) < 250, slug
+
+
+def test_no_unconfirmed_detail_is_published():
+    """Details facts.md marks uncertain or as another person's must not appear."""
+    text = " ".join(Path(ROOT / "profiles" / f"{slug}.md").read_text("utf-8") for slug in PROFILES)
+    for detail in ("sistahspace", "Koosina Mane", "1992", "Sudan Tribune", "Casey B. Roberts", "actress", "刘勇"):
+        assert detail not in text, detail
