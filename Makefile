@@ -9,13 +9,18 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 # A warning fails the build; -n reports every broken reference.
 SPHINXOPTS  ?= -W --keep-going -n -q
+# Sphinx's output folders and environments, reused from one build to the next.
+WORK        := $(BUILDDIR)/work
+# The published site, with the PDFs and the ePub in its downloads/ folder. It is replaced only
+# when every format has built, so a failed or interrupted build never leaves half a site.
+SITE        := $(BUILDDIR)/html
 # Each builder keeps its own environment, so formats can build side by side (make -j).
-SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(BUILDDIR)/doctrees/$(@F)
+SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F)
 
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 # Where the site build finds the PDFs and the ePub to publish with it (_ext/downloads.py).
-export DOWNLOADS_SOURCE_DIR := $(abspath $(BUILDDIR))
+export DOWNLOADS_SOURCE_DIR := $(abspath $(WORK))
 
 # Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs.
 SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git \) -prune \
@@ -29,29 +34,35 @@ all: html
 
 # A stamp per format (outside its output folder, which the ePub builder would pack) records
 # when that format was last built from the sources.
-STAMP := $(BUILDDIR)/.stamps
+STAMP := $(WORK)/.stamps
 
-html: $(STAMP)/html
+html: $(STAMP)/published
 pdf: $(STAMP)/pdf
 epub: $(STAMP)/epub
 
-# The site is built last: it publishes the PDFs and the ePub in its downloads/ folder.
+# The site is built last: it carries the PDFs and the ePub in its downloads/ folder.
 $(STAMP)/html: $(SOURCES) $(STAMP)/pdf $(STAMP)/epub | $(SETUP)
-	$(SPHINXBUILD) -b html . $(BUILDDIR)/html
+	$(SPHINXBUILD) -b html . $(WORK)/html
 	@mkdir -p $(@D) && touch $@
 
 $(STAMP)/pdf: $(SOURCES) | $(SETUP)
-	$(SPHINXBUILD) -b pdf . $(BUILDDIR)/pdf
+	$(SPHINXBUILD) -b pdf . $(WORK)/pdf
 	@mkdir -p $(@D) && touch $@
 
 $(STAMP)/epub: $(SOURCES) | $(SETUP)
-	$(SPHINXBUILD) -b epub . $(BUILDDIR)/epub
+	$(SPHINXBUILD) -b epub . $(WORK)/epub
 	@mkdir -p $(@D) && touch $@
+
+# Publish: a complete copy, swapped in by renaming.
+$(STAMP)/published: $(STAMP)/html
+	rm -rf $(SITE).new $(SITE).old && cp -a $(WORK)/html $(SITE).new
+	if [ -d $(SITE) ]; then mv $(SITE) $(SITE).old; fi; mv $(SITE).new $(SITE) && rm -rf $(SITE).old
+	@touch $@
 
 # Live preview: rebuilds the page you save and reloads it in the browser.
 serve: | $(SETUP)
-	$(BIN)/sphinx-autobuild $(SPHINXOPTS) -d $(BUILDDIR)/serve-doctrees --port 8000 \
-	  --ignore '$(BUILDDIR)/*' --ignore '$(VENV)/*' --ignore 'tests/*' . $(BUILDDIR)/serve
+	$(BIN)/sphinx-autobuild $(SPHINXOPTS) -d $(WORK)/doctrees/serve --port 8000 \
+	  --ignore '$(BUILDDIR)/*' --ignore '$(VENV)/*' --ignore 'tests/*' . $(WORK)/serve
 
 # A new profile from the template: make profile NAME="Jane Doe" [SLUG=jane-doe]
 profile: | $(SETUP)

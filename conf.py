@@ -35,6 +35,7 @@ extensions = [
     "foreign_text",
     "profiles",
     "book_pages",
+    "content_guard",
     "downloads",
     "pdf_builder",
     "design_flatten",
@@ -68,8 +69,15 @@ myst_enable_extensions = ["colon_fence", "attrs_block", "attrs_inline", "deflist
 myst_heading_anchors = 3
 # Book facts are written once, in _data/book.yaml, and used on pages as {{ isbn13 }} etc.
 myst_substitutions = {key: str(value) for key, value in BOOK.items()}
-# Contributors' Markdown must not inject markup into the site: layout comes from directives.
-myst_disable_syntax = ["html_block", "html_inline"]
+
+# -- Options for checking contributed content (_ext/content_guard.py) --------------------------
+
+# Hosts linked with http:// because they serve no https (each checked by hand; give the reason).
+content_guard_http_only_hosts = {
+    "pakistanviews.org": "2016 report on Batool Asadi; the site is not known to serve https",
+    "www.chinahush.com": "2009 post on petitioning in China; the site is not known to serve https",
+}
+content_guard_max_image_kb = 500
 
 # -- Options for the profiles (_ext/profiles.py) ------------------------------------------------
 
@@ -154,4 +162,5 @@ epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by _ext/cover.py
 epub_exclude_files = [
     "_static/basic.css", "_static/minus.png", "_static/plus.png",  # Sphinx's, unused by our pages
     "_static/social-card.png", "_static/gallery-filters.js",  # the site's, not the book's
+    ".buildinfo.bak",  # Sphinx keeps the previous .buildinfo when the settings change
 ]

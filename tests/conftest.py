@@ -31,14 +31,14 @@ class Build:
 
     @property
     def pdf(self) -> Path:
-        return self.root / "pdf" / f"{BASENAME}.pdf"
+        return self.html / "downloads" / f"{BASENAME}.pdf"
 
     @property
     def epub(self) -> Path:
-        return self.root / "epub" / f"{BASENAME}.epub"
+        return self.html / "downloads" / f"{BASENAME}.epub"
 
     def profile_pdf(self, slug: str) -> Path:
-        return self.root / "pdf" / "profiles" / f"{slug}.pdf"
+        return self.html / "downloads" / "profiles" / f"{slug}.pdf"
 
     def pages(self) -> list[Path]:
         """Every HTML page of the site (Sphinx's generated index page aside)."""
