@@ -28,7 +28,7 @@ SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./t
              -o -name '*.html' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
 SETUP   := $(VENV)/.installed
 
-.PHONY: all html pdf epub serve test bench profile clean lock check-system
+.PHONY: all html pdf epub serve test bench profile clean lock audit linkcheck check-system
 
 all: html
 
@@ -76,6 +76,15 @@ bench: | $(SETUP)
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# External links (needs the network, so it is not part of `make test`); settings in conf.py.
+linkcheck: | $(SETUP)
+	$(BIN)/sphinx-build -q -b linkcheck -d $(WORK)/doctrees/linkcheck . $(WORK)/linkcheck
+
+# Known vulnerabilities in the pinned dependencies (needs the network).
+audit: | $(SETUP)
+	$(BIN)/pip install -q pip-audit
+	$(BIN)/pip-audit --strict -r requirements.txt
 
 # Recompile the pinned requirements after editing requirements.in (needs the package index).
 lock: | $(SETUP)
