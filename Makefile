@@ -19,11 +19,9 @@ SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F
 
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
-# Where the site build finds the PDFs and the ePub to publish with it (_ext/downloads.py).
-export DOWNLOADS_SOURCE_DIR := $(abspath $(WORK))
 
 # Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs.
-SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git \) -prune \
+SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git -o -path ./node_modules \) -prune \
              -o -type f \( -name '*.md' -o -name '*.py' -o -name '*.yaml' -o -name '*.css' -o -name '*.js' \
              -o -name '*.html' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
 SETUP   := $(VENV)/.installed
@@ -40,8 +38,7 @@ html: $(STAMP)/published
 pdf: $(STAMP)/pdf
 epub: $(STAMP)/epub
 
-# The site is built last: it carries the PDFs and the ePub in its downloads/ folder.
-$(STAMP)/html: $(SOURCES) $(STAMP)/pdf $(STAMP)/epub | $(SETUP)
+$(STAMP)/html: $(SOURCES) | $(SETUP)
 	$(SPHINXBUILD) -b html . $(WORK)/html
 	@mkdir -p $(@D) && touch $@
 
@@ -53,9 +50,13 @@ $(STAMP)/epub: $(SOURCES) | $(SETUP)
 	$(SPHINXBUILD) -b epub . $(WORK)/epub
 	@mkdir -p $(@D) && touch $@
 
-# Publish: a complete copy, swapped in by renaming.
-$(STAMP)/published: $(STAMP)/html
+# Publish: a complete copy of the site with the PDFs and the ePub in its downloads/ folder
+# (the names _ext/downloads.py links to), swapped in by renaming.
+$(STAMP)/published: $(STAMP)/html $(STAMP)/pdf $(STAMP)/epub
 	rm -rf $(SITE).new $(SITE).old && cp -a $(WORK)/html $(SITE).new
+	mkdir -p $(SITE).new/downloads/profiles
+	cp -p $(WORK)/pdf/*.pdf $(WORK)/epub/*.epub $(SITE).new/downloads/
+	cp -p $(WORK)/pdf/profiles/*.pdf $(SITE).new/downloads/profiles/
 	if [ -d $(SITE) ]; then mv $(SITE) $(SITE).old; fi; mv $(SITE).new $(SITE) && rm -rf $(SITE).old
 	@touch $@
 
@@ -94,7 +95,9 @@ lock: | $(SETUP)
 
 # -- Set-up ---------------------------------------------------------------------------------------
 
-$(SETUP): requirements.txt | check-system
+# (The system is checked only while setting up, so a build with nothing to do starts nothing.)
+$(SETUP): requirements.txt
+	@$(MAKE) --no-print-directory check-system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements.txt

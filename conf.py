@@ -84,6 +84,18 @@ content_guard_max_image_kb = 500
 profiles_dir = "profiles"
 profiles_contribute_doc = "contribute"
 
+# -- Options for the external link check (make linkcheck) -------------------------------------
+
+linkcheck_retries = 3
+linkcheck_timeout = 30
+linkcheck_rate_limit_timeout = 120
+linkcheck_ignore = [
+    # Retailers answer automated requests with 503 or a robot check, though the pages exist.
+    r"https://www\.amazon\.[a-z.]+/dp/.*",
+    # Goodreads blocks automated requests (403).
+    r"https://www\.goodreads\.com/.*",
+]
+
 # -- Options for HTML output (Furo) -------------------------------------------------------------
 
 html_theme = "furo"
@@ -124,8 +136,6 @@ html_theme_options = {
 
 # File names of the whole-book PDF and ePub; per-profile PDFs are named after their page.
 downloads_basename = "mission-driven-bureaucrats-companion"
-# Where `make` leaves the PDFs and the ePub before the HTML build copies them into the site.
-downloads_source_dir = os.environ.get("DOWNLOADS_SOURCE_DIR", str(ROOT / "_build"))
 
 # -- Options for PDF output (_ext/pdf_builder.py, WeasyPrint) ------------------------------------
 

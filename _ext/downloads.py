@@ -5,24 +5,18 @@
 * adds the directive ``{download-buttons}`` (the landing page's buttons, on the site only);
 * adds a "Download this profile (PDF)" link to every page that has a PDF of its own
   (``pdf_separate_documents``);
-* copies the PDFs and the ePub that ``make`` built (under ``downloads_source_dir``) into the site's
-  ``downloads/`` folder, so the hosted site serves them.
+* names the folder, ``downloads/``, where ``make`` publishes the PDFs and the ePub with the site.
 """
 
 from __future__ import annotations
 
-import shutil
 from fnmatch import fnmatch
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
-
-logger = logging.getLogger(__name__)
 
 FOLDER = "downloads"
 SITE_BUILDERS = ("html", "dirhtml")
@@ -90,29 +84,9 @@ class FillDownloadButtons(SphinxPostTransform):
             placeholder.replace_self(box)
 
 
-def copy_downloads(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name not in SITE_BUILDERS:
-        return
-    source = Path(app.config.downloads_source_dir)
-    basename = app.config.downloads_basename
-    wanted = [source / "pdf" / f"{basename}.pdf", source / "epub" / f"{basename}.epub"]
-    wanted += sorted((source / "pdf").glob("profiles/*.pdf"))
-    target = Path(app.outdir) / FOLDER
-    missing = [path for path in wanted if not path.is_file()]
-    if missing or not wanted[2:]:
-        logger.info(f"downloads: not built yet ({', '.join(p.name for p in missing) or 'profile PDFs'}); `make` builds them")
-    for path in wanted:
-        if path.is_file():
-            relative = path.relative_to(source / path.relative_to(source).parts[0])
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / relative)
-
-
 def setup(app: Sphinx) -> dict:
     app.add_config_value("downloads_basename", "book", "html", types=[str])
-    app.add_config_value("downloads_source_dir", "_build", "", types=[str])
     app.connect("html-page-context", page_context)
-    app.connect("build-finished", copy_downloads)
     app.add_post_transform(ProfilePdfLink)
     app.add_post_transform(FillDownloadButtons)
     app.add_directive("download-buttons", DownloadButtons)
