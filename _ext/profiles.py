@@ -121,7 +121,7 @@ def external_link(text: str, url: str) -> nodes.reference:
 def header(data: dict) -> nodes.container:
     box = nodes.container(classes=["profile-header"])
     if image := data.get("image"):
-        figure = nodes.figure(classes=["profile-portrait"])
+        figure = nodes.figure(ids=["portrait"], classes=["profile-portrait"])  # a captioned figure needs an id
         figure += nodes.image(uri=image["src"], alt=image["alt"])
         credit = f"{image['credit']}, {image['licence']}"
         figure += nodes.caption(credit, credit)

@@ -151,6 +151,17 @@ def test_scaffold_asks_for_a_slug_for_a_name_without_latin_letters(project):
     assert (project / "profiles" / "wang-fang.md").read_text("utf-8").startswith("---\n# name:")
 
 
+def test_a_portrait_is_shown_with_its_alt_text_and_credit(project):
+    from synthetic import populate
+
+    populate(project, 3)  # the first synthetic profile has a portrait
+    result = sphinx(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (project / "_build" / "html" / "profiles" / "synthetic-person-0000.html").read_text("utf-8")
+    assert 'alt="A plain coloured square standing in for a portrait of Synthetic person 0000"' in page
+    assert "Generated, CC0" in page
+
+
 def test_header_and_sources_in_every_format(build):
     from test_build import NAMES
 

@@ -1,0 +1,135 @@
+"""Speed and size of the build at 10, 100 and 1,000 profiles (``make bench``; prints figures).
+
+For each N, a copy of the project with N synthetic profiles (beside the ten real ones) (tests/synthetic.py) is built by the
+project's own Makefile, and the script prints: the clean build time and peak memory of each
+format, the incremental rebuild after editing one profile (the site alone, and ``make`` as a
+whole), the warm live-preview rebuild, a no-op ``make``, and the output sizes. Then, for each
+figure, how it grows with N (the exponent of a power-law fit). Usage:
+
+    make bench                      # N = 10, 100, 1000
+    make bench SIZES="10 100"       # fewer sizes
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "_ext"), str(ROOT / "tests")]
+
+import synthetic  # noqa: E402
+from conftest import PROJECT_FILES  # noqa: E402
+from preview import WarmBuilder  # noqa: E402
+
+VENV = ROOT / ".venv"
+FORMATS = ("html", "pdf", "epub")
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (MB, of the largest process), output."""
+    start = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return wall, peak_kb / 1024, result.stdout + result.stderr
+
+
+def make(project: Path, *targets: str) -> list[str]:
+    return ["make", "--no-print-directory", f"VENV={VENV}", "SPHINXOPTS=-W --keep-going -n", *targets]
+
+
+def size_mb(path: Path) -> float:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 1e6
+
+
+def heaviest_page_kb(site: Path) -> tuple[str, float]:
+    """The largest page with the local styles, scripts and images it references."""
+    best = ("", 0.0)
+    for page in site.rglob("*.html"):
+        html = page.read_text("utf-8")
+        total = len(html.encode())
+        for ref in set(re.findall(r'(?:href|src)="([^"#?]+\.(?:css|js|png|svg|jpg))', html)):
+            asset = (page.parent / ref).resolve()
+            total += asset.stat().st_size if asset.is_file() else 0
+        if total > best[1]:
+            best = (page.relative_to(site).as_posix(), total)
+    return best[0], best[1] / 1e3
+
+
+def measure(count: int) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as temp:
+        project = Path(temp) / "project"
+        shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
+        pages = synthetic.populate(project, count)
+        work = project / "_build" / "work"
+        for fmt in FORMATS:
+            wall, peak, log = timed(make(project, f"_build/work/.stamps/{fmt}"), project)
+            figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
+            if fmt == "pdf":
+                match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
+                figures["book PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
+        figures["clean make (publish) s"] = timed(make(project, "all"), project)[0]
+
+        edited = pages[count // 2]
+        edited.write_text(edited.read_text("utf-8") + "\nOne more sentence for the benchmark.\n", "utf-8")
+        figures["edit: site only s"] = timed(make(project, "_build/work/.stamps/html"), project)[0]
+        wall, _, log = timed(make(project, "all"), project)
+        figures["edit: make s"] = wall
+        figures["edit: PDFs re-rendered"] = float(re.search(r"rendering (\d+) of", log).group(1))
+        figures["no-op make s"] = min(timed(make(project, "all"), project)[0] for _ in range(3))
+
+        warm = WarmBuilder(project, Path(temp) / "preview", quiet=True)
+        warm()
+        samples = []
+        for attempt in range(3):
+            edited.write_text(edited.read_text("utf-8") + f"\nA live edit, {attempt}.\n", "utf-8")
+            start = time.perf_counter()
+            warm(changed_paths=[edited])
+            samples.append(time.perf_counter() - start)
+        figures["preview: save to page s"] = sorted(samples)[1]
+
+        site = project / "_build" / "html"
+        figures["site MB"] = size_mb(site)
+        figures["book PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
+        figures["ePub MB"] = size_mb(work / "epub" / "mission-driven-bureaucrats-companion.epub")
+        page, kb = heaviest_page_kb(site)
+        figures["largest page with resources KB"] = kb
+        print(f"  N={count}: largest page {page}", flush=True)
+    return figures
+
+
+def exponent(sizes: list[int], values: list[float]) -> float:
+    """Slope of log(value) against log(N): 1 is linear growth."""
+    points = [(math.log(n), math.log(v)) for n, v in zip(sizes, values) if v > 0]
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
+
+
+def main() -> None:
+    sizes = [int(n) for n in os.environ.get("SIZES", "10 100 1000").split()]
+    print(f"Benchmark on {os.cpu_count()} cores; sizes {sizes}", flush=True)
+    results = {n: measure(n) for n in sizes}
+    names = list(results[sizes[0]])
+    print(f"\n| figure | {' | '.join(f'N={n}' for n in sizes)} | growth exponent |")
+    print(f"| --- | {' | '.join('---' for _ in sizes)} | --- |")
+    for name in names:
+        values = [results[n][name] for n in sizes]
+        growth = f"{exponent(sizes, values):.2f}" if len(sizes) > 1 and "no-op" not in name else ""
+        print(f"| {name} | {' | '.join(f'{v:.2f}' for v in values)} | {growth} |")
+
+
+if __name__ == "__main__":
+    main()
