@@ -41,6 +41,7 @@ extensions = [
     "design_flatten",
     "epub_builder",
     "cover",
+    "incremental",
 ]
 
 root_doc = "index"

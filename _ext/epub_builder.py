@@ -5,11 +5,14 @@ Replaces Sphinx's ``epub`` builder with a subclass that
 * marks the cover image with ``properties="cover-image"``, how EPUB 3 reading systems find the
   cover (Sphinx writes only the EPUB 2 ``<meta name="cover">``);
 * writes the zip with every entry dated from ``SOURCE_DATE_EPOCH`` (the last commit), so two
-  builds of one commit give the same file.
+  builds of one commit give the same file;
+* names the files of the manifest after their paths rather than in the order they were met,
+  which differs between a clean and an incremental build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -22,7 +25,13 @@ ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 
 class BookEpubBuilder(Epub3Builder):
+    def make_id(self, name: str) -> str:
+        return "epub-" + hashlib.sha1(name.encode()).hexdigest()[:12]
+
     def build_content(self) -> None:
+        # Sphinx lists the cover page last when it writes it now, in file order when a previous
+        # build left it: start from a clean build's state.
+        Path(self.outdir, self.coverpage_name).unlink(missing_ok=True)
         super().build_content()
         opf = Path(self.outdir, "content.opf")
         cover = self.config.epub_cover[0] if self.config.epub_cover else None

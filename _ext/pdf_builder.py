@@ -282,6 +282,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("pdf_subject", "", "env", types=[str])
     app.add_config_value("pdf_separate_documents", [], "env", types=[list])
     app.add_config_value("pdf_separate_exclude", [], "env", types=[list])
+    # The site's own stylesheets (html_css_files) stay off paper: print.css styles the PDFs.
+    app.add_config_value("pdf_css_files", [], "env", types=[list])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,6 +3,7 @@ the project for tests that feed the build a broken file."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 BASENAME = "mission-driven-bureaucrats-companion"
 SPHINX_BUILD = str(Path(sys.executable).parent / "sphinx-build")
-PROJECT_FILES = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "__pycache__", ".pytest_cache")
+PROJECT_FILES = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "__pycache__", ".pytest_cache", "node_modules")
 
 
 @dataclass
@@ -71,10 +72,13 @@ def project(tmp_path: Path) -> Path:
 
 
 def sphinx(source: Path, builder: str = "html") -> subprocess.CompletedProcess:
-    """Build ``source`` with the project's options (warnings are errors); returns the process."""
+    """Build ``source`` with the project's options (warnings are errors); returns the process.
+
+    Dates come from a fixed SOURCE_DATE_EPOCH, as the Makefile takes them from the last commit."""
     out = source / "_build"
     return subprocess.run(
-        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "-b", builder, "-d", str(out / "doctrees"), str(source), str(out / builder)],
+        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
         capture_output=True,
         text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1732838400"},
     )

@@ -1,0 +1,50 @@
+"""Keeps an incremental build equal to a clean one, where Sphinx alone would not.
+
+* A deleted or renamed page: Sphinx forgets it but keeps the files it wrote, so the stale page
+  would stay on the site and the ePub builder would pack it. Every output file named after the
+  page (``profiles/jane-doe.html``, ``.xhtml``, ``.pdf``) is deleted.
+* A page added, removed or retitled: every page of the site shows the whole navigation in its
+  sidebar, but Sphinx rewrites only the pages it re-read. Then every page is rewritten (not
+  re-read: writing is the cheap half). The search index is then rebuilt from scratch too, since
+  Sphinx would keep the words of a removed page as empty entries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def navigation(env: BuildEnvironment) -> dict[str, str]:
+    return {docname: title.astext() for docname, title in env.titles.items()}
+
+
+def before_reading(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    for docname in sorted(removed):
+        page = Path(app.outdir, docname)
+        for output in page.parent.glob(page.name + ".*"):
+            logger.info(f"removing {output.relative_to(app.outdir)} (its page was removed)")
+            output.unlink()
+    search_index = Path(app.outdir, "searchindex.js")
+    if removed and search_index.is_file():
+        search_index.unlink()  # every page is rewritten (below), which refills it
+    app.navigation_before = navigation(env)
+    return []
+
+
+def after_reading(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    if getattr(app, "navigation_before", None) not in (None, navigation(env)):
+        logger.info("the navigation changed: every page is rewritten")
+        return sorted(env.found_docs)
+    return []
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("env-get-outdated", before_reading)
+    app.connect("env-updated", after_reading)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,64 @@
+"""Issue 7: an incremental build gives the same output as a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import sphinx
+from test_trust import first_difference
+
+
+def edit_front_matter(profiles: Path) -> None:
+    page = profiles / "liu-yong.md"
+    page.write_text(page.read_text("utf-8").replace("sector: local administration", "sector: justice"), "utf-8")
+
+
+def add_profile(profiles: Path) -> None:
+    text = (profiles / "liu-yong.md").read_text("utf-8").replace("name: Liu Yong", "name: Wang Fang")
+    (profiles / "wang-fang.md").write_text(text, "utf-8")
+
+
+def delete_profile(profiles: Path) -> None:
+    (profiles / "preetam-ponnappa.md").unlink()
+    about = profiles.parent / "about.md"
+    about.write_text("\n".join(line for line in about.read_text("utf-8").splitlines() if "preetam-ponnappa" not in line) + "\n", "utf-8")
+
+
+def rename_profile(profiles: Path) -> None:
+    (profiles / "liu-yong.md").rename(profiles / "yong-liu.md")
+    about = profiles.parent / "about.md"
+    about.write_text(about.read_text("utf-8").replace("profiles/liu-yong.md", "profiles/yong-liu.md"), "utf-8")
+
+
+CHANGES = [edit_front_matter, add_profile, delete_profile, rename_profile]
+
+
+CASES = [(change, "html") for change in CHANGES] + [(delete_profile, "epub"), (rename_profile, "epub")]
+
+
+@pytest.mark.parametrize(("change", "builder"), CASES, ids=[f"{c.__name__}-{b}" for c, b in CASES])
+def test_incremental_build_equals_clean_build(project, change, builder):
+    first = sphinx(project, builder)
+    assert first.returncode == 0, first.stdout + first.stderr
+    change(project / "profiles")
+    incremental = sphinx(project, builder)
+    assert incremental.returncode == 0, incremental.stdout + incremental.stderr
+    clean_project = project.parent / "clean"
+    shutil.copytree(project, clean_project, ignore=shutil.ignore_patterns("_build"))
+    clean = sphinx(clean_project, builder)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    difference = first_difference(project / "_build" / builder, clean_project / "_build" / builder)
+    assert not difference, difference
+
+
+def test_the_gallery_follows_a_front_matter_edit(project):
+    assert sphinx(project).returncode == 0
+    edit_front_matter(project / "profiles")
+    assert sphinx(project).returncode == 0
+    gallery = BeautifulSoup((project / "_build" / "html" / "profiles" / "index.html").read_text("utf-8"), "html.parser")
+    card = next(card for card in gallery.select(".profile-card") if card.find("a", href="liu-yong.html"))
+    assert card["data-sector"] == "justice"
