@@ -44,6 +44,7 @@ class FlattenDesign(SphinxPostTransform):
                 else:
                     flat += item
             tab_set.replace_self(flat)
+            flat["classes"] = ["flattened-tabs"]  # replace_self copied sphinx-design's classes
         for dropdown in list(self.document.findall(lambda node: is_component(node, "dropdown"))):
             flat = nodes.container(classes=["flattened-dropdown"])
             body = dropdown.children
@@ -52,6 +53,7 @@ class FlattenDesign(SphinxPostTransform):
                 body = dropdown.children[1:]
             flat += list(body)
             dropdown.replace_self(flat)
+            flat["classes"] = ["flattened-dropdown"]
         for icon in self.document.findall(sd_icon):
             if "xmlns=" not in icon["svg"]:
                 icon["svg"] = icon["svg"].replace("<svg ", f"<svg {SVG_NAMESPACE} ", 1)
