@@ -223,3 +223,15 @@ def test_epub_has_cover_navigation_and_metadata(build):
     assert 'properties="cover-image"' in opf
     for name in NAMES.values():
         assert name in nav
+
+
+def test_tabs_and_dropdowns_are_flattened_for_reading_systems_and_paper(build, book):
+    with zipfile.ZipFile(build.epub) as epub:
+        page = epub.read("style-guide.xhtml").decode()
+    assert "<input" not in page and "<details" not in page and "<label" not in page
+    assert "First tab" in page and "The second tab’s text." in page and "Its hidden text." in page
+    assert all('xmlns="http://www.w3.org/2000/svg"' in svg for svg in re.findall(r"<svg[^>]*>", page))
+    text = " ".join(p.extract_text() for p in book.pages)
+    assert "The first tab’s text." in text and "The second tab’s text." in text and "Its hidden text." in text
+    site = build.soup("style-guide.html")
+    assert site.select(".sd-tab-set input") and site.select("details.sd-dropdown"), "the site keeps them interactive"
