@@ -1,0 +1,39 @@
+"""Furo's markup, fixed where it fails the accessibility checks (axe-core, the Nu Html Checker,
+the keyboard tests of tests/test_browser.py).
+
+* The caption of the navigation ("Contents") is a ``<p role="heading">`` without the
+  ``aria-level`` that role requires: it gets level 2, under the page's title.
+* On narrow screens the navigation and the contents slide in from drawers that Furo opens with
+  ``<label>``\\ s, which the keyboard cannot reach, while the links of a closed drawer stay in the
+  Tab order, focused off screen. ``static/drawers.js`` makes each label a button (Enter or Space
+  opens its drawer and moves focus into it; Escape closes it and returns focus), and
+  ``_static/companion.css`` hides a closed drawer, which takes its links out of the Tab order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+SITE_BUILDERS = ("html", "dirhtml")
+CAPTION = '<p class="caption" role="heading">'
+
+
+def add_drawers_script(app: Sphinx) -> None:
+    if app.builder.name in SITE_BUILDERS:
+        app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+        app.add_js_file("drawers.js", loading_method="defer")
+
+
+def fix_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if "furo_navigation_tree" in context:
+        tree = context["furo_navigation_tree"]
+        context["furo_navigation_tree"] = tree.replace(CAPTION, CAPTION[:-1] + ' aria-level="2">')
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", add_drawers_script)
+    # After Furo has rendered the navigation (html-page-context, priority 500).
+    app.connect("html-page-context", fix_navigation, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
