@@ -113,3 +113,49 @@ check-system:
 	  { echo "make: Python's venv module is missing. Install it: sudo apt-get install python3-venv"; exit 1; }
 	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pango-1.0"))' || \
 	  { echo "make: the Pango library (for the PDFs) is missing. Install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 (macOS: brew install pango)"; exit 1; }
+
+# -- Browser checks (tests/test_browser.py) and the Lighthouse benchmark -----------------------------
+
+# axe-core, the Nu Html Checker and Lighthouse, as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# The browser checks run the npm tools.
+test: node_modules/.installed
+
+# Lighthouse's four scores for the landing page, the gallery and a profile (a benchmark, not a test).
+lighthouse: html node_modules/.installed | $(SETUP)
+	$(BIN)/python tests/lighthouse.py $(SITE)
+
+.PHONY: lighthouse
+
+# -- Hosting: the site's address, and the site for any static host (README.md, "Publishing") -------
+
+# The site and the PDFs carry the site's public address (conf.py reads it from the environment:
+# READTHEDOCS_CANONICAL_URL, else SITE_URL), so building for another address rebuilds them. This
+# stamp records the address and is rewritten only when it changes.
+ADDRESS := $(STAMP)/address
+$(ADDRESS): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' "$$READTHEDOCS_CANONICAL_URL" "$$SITE_URL" > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+# The formats that print the address depend on it (the ePub does not).
+$(STAMP)/pdf $(STAMP)/html: $(ADDRESS)
+
+# The site as one folder for any static file server, and a reproducible .tar.gz of it (GNU tar:
+# on macOS, make TAR=gtar), without what is not for readers: Sphinx's .buildinfo (build state) and
+# the folders left empty (_sources/). Build it for the address it will be served at, so that its
+# canonical links, sitemap and 404 page are right: SITE_URL=https://example.org/companion/ make dist
+TAR  ?= tar
+DIST := $(BUILDDIR)/dist/mission-driven-bureaucrats-companion
+dist: html
+	rm -rf $(DIST) $(DIST).tar $(DIST).tar.gz
+	mkdir -p $(DIST) && cp -a $(SITE)/. $(DIST)/
+	find $(DIST) \( -name '.*' -type f -o -type d -empty \) -delete
+	$(TAR) --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+	  --mode=u+rwX,go+rX,go-w --format=gnu -C $(dir $(DIST)) -cf $(DIST).tar $(notdir $(DIST))
+	gzip -9 -n $(DIST).tar
+
+.PHONY: dist FORCE

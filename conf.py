@@ -42,6 +42,11 @@ extensions = [
     "epub_builder",
     "cover",
     "incremental",
+    "site_meta",
+    "site_files",
+    "theme_a11y",
+    "lean_pages",
+    "csp",
 ]
 
 root_doc = "index"
@@ -103,8 +108,11 @@ html_theme = "furo"
 html_title = BOOK["title"]
 html_short_title = BOOK["title"]
 # The site's public address: one setting, read from the host's environment where there is one.
-html_baseurl = os.environ.get(
-    "READTHEDOCS_CANONICAL_URL", os.environ.get("SITE_URL", "https://mission-driven-bureaucrats.github.io/companion/")
+# (An empty variable counts as unset.)
+html_baseurl = (
+    os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or os.environ.get("SITE_URL")
+    or "https://mission-driven-bureaucrats.github.io/companion/"
 )
 html_static_path = ["_static"]
 html_context = {"book": BOOK}
@@ -151,6 +159,13 @@ pdf_separate_exclude = ["profiles/index"]
 # -- Options for the cover and the social card (_ext/cover.py) ----------------------------------
 
 cover_byline = f"A companion to the book by {BOOK['author']}"
+
+# -- Options for site metadata (_ext/site_meta.py) ----------------------------------------------
+
+# "Edit this page" leads here, followed by the page's source path (the repository's default branch).
+site_edit_url = "https://github.com/mission-driven-bureaucrats/companion/edit/main/"
+# What search results and link previews say of a page that has no summary or text of its own.
+site_description = pdf_subject
 
 # -- Options for ePub output ----------------------------------------------------------------------
 

@@ -186,3 +186,23 @@ def test_every_internal_link_of_the_epub_resolves(build):
         ALL_FILES["epub"] = set(epub.namelist())
         pages = {name: epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml")}
     assert check_internal_links(pages, "epub") > 100
+
+
+def test_every_page_carries_a_content_security_policy(build):
+    """Only the site's own scripts and styles, and inline ones only by their hash."""
+    import base64
+    import hashlib
+
+    for path in build.pages():
+        soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+        tag = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert tag is not None, path
+        rules = dict(rule.strip().split(" ", 1) for rule in tag["content"].split(";"))
+        assert rules["default-src"] == "'self'" and rules["object-src"] == "'none'"
+        assert "unsafe-inline" not in rules["script-src"] and "unsafe-inline" not in rules["style-src"]
+        for script in soup.find_all("script", src=False):
+            if script.get("type") != "application/ld+json":
+                digest = base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode()
+                assert f"'sha256-{digest}'" in rules["script-src"], (path, script.string[:60])
+        for script in soup.find_all("script", src=True):
+            assert not urlsplit(script["src"]).netloc, (path, script["src"])
