@@ -3,6 +3,7 @@ the keyboard tests of tests/test_browser.py).
 
 * The caption of the navigation ("Contents") is a ``<p role="heading">`` without the
   ``aria-level`` that role requires: it gets level 2, under the page's title.
+* sphinx-design's tab labels lose an ``aria-controls`` that HTML does not allow on them.
 * On narrow screens the navigation and the contents slide in from drawers that Furo opens with
   ``<label>``\\ s, which the keyboard cannot reach, while the links of a closed drawer stay in the
   Tab order, focused off screen. ``static/drawers.js`` makes each label a button (Enter or Space
@@ -15,15 +16,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.tabs import sd_tab_label
 
 SITE_BUILDERS = ("html", "dirhtml")
 CAPTION = '<p class="caption" role="heading">'
 
 
+def add_static_folder(app: Sphinx, config) -> None:
+    # At config-inited, so the saved settings match the next build's and nothing looks changed.
+    config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def add_drawers_script(app: Sphinx) -> None:
     if app.builder.name in SITE_BUILDERS:
-        app.config.html_static_path.append(str(Path(__file__).parent / "static"))
         app.add_js_file("drawers.js", loading_method="defer")
+
+
+class TabLabelsWithoutAriaControls(SphinxPostTransform):
+    """sphinx-design puts ``aria-controls`` on its tab labels, which HTML forbids on a label tied
+    to a form control (the Nu Html Checker's error); the label already names its tab."""
+
+    default_priority = 250  # after sphinx-design builds its tabs (200)
+    builders = SITE_BUILDERS
+
+    def run(self) -> None:
+        for label in self.document.findall(sd_tab_label):
+            label.attributes.pop("aria_controls", None)
 
 
 def fix_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -33,7 +52,9 @@ def fix_navigation(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", add_static_folder)
     app.connect("builder-inited", add_drawers_script)
+    app.add_post_transform(TabLabelsWithoutAriaControls)
     # After Furo has rendered the navigation (html-page-context, priority 500).
     app.connect("html-page-context", fix_navigation, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
