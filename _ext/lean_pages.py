@@ -196,7 +196,9 @@ def checksum(content: bytes) -> str:
 
 
 def trim_stylesheets(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name not in SITE_BUILDERS:
+    # The live preview (tag `preview`, _ext/preview.py) skips it: it re-reads every page, which
+    # costs more than the rest of a one-page rebuild, and only the published site's weight matters.
+    if exception or app.builder.name not in SITE_BUILDERS or app.tags.has("preview"):
         return
     outdir = Path(app.outdir)
     pages = sorted(outdir.rglob("*.html"))

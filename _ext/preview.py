@@ -31,6 +31,7 @@ class WarmBuilder:
         return Sphinx(
             self.source, self.source, self.out / "html", self.out / "doctrees", "html",
             status=None if self.quiet else sys.stdout, warning=sys.stderr, keep_going=True, parallel=0,
+            tags=["preview"],  # extensions skip work only the published site needs
         )
 
     def __call__(self, *, changed_paths: Sequence[Path] = ()) -> None:

@@ -343,8 +343,15 @@ def init_env(app: Sphinx) -> None:
 
 
 def gallery_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """Any change to a profile re-reads the gallery pages, which list every profile."""
-    if any(is_profile(app.config, docname) for docname in added | changed | removed):
+    """A profile added, removed or with new front matter re-reads the gallery pages, which list
+    every profile; an edit of a profile's text alone does not."""
+
+    def front_matter_changed(docname: str) -> bool:
+        data, _ = profile_schema.check(Path(env.doc2path(docname)).read_text("utf-8"))
+        return data != env.profile_data.get(docname)
+
+    touched = added | removed | {docname for docname in changed if is_profile(app.config, docname) and front_matter_changed(docname)}
+    if any(is_profile(app.config, docname) for docname in touched):
         return sorted(env.profile_gallery_docs)
     return []
 

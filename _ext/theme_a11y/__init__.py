@@ -13,6 +13,7 @@ the keyboard tests of tests/test_browser.py).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -24,8 +25,9 @@ CAPTION = '<p class="caption" role="heading">'
 
 
 def add_static_folder(app: Sphinx, config) -> None:
-    # At config-inited, so the saved settings match the next build's and nothing looks changed.
-    config.html_static_path.append(str(Path(__file__).parent / "static"))
+    # At config-inited, so the saved settings match the next build's and nothing looks changed;
+    # relative to the project, so two copies of it have the same settings (and .buildinfo).
+    config.html_static_path.append(os.path.relpath(Path(__file__).parent / "static", app.confdir))
 
 
 def add_drawers_script(app: Sphinx) -> None:
