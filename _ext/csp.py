@@ -58,7 +58,7 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
         written = path.read_text("utf-8")
         page = POLICY_TAG.sub("", written)
         tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
-        page = CHARSET.sub(lambda match: f"{match.group(0)}\n    {tag}", page, count=1)
+        page = CHARSET.sub(lambda match, tag=tag: f"{match.group(0)}\n    {tag}", page, count=1)
         if page != written:
             path.write_text(page, "utf-8")
 
