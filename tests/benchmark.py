@@ -107,6 +107,8 @@ def measure(count: int) -> dict[str, float]:
         page, kb = heaviest_page_kb(site)
         figures["largest page with resources KB"] = kb
         print(f"  N={count}: largest page {page}", flush=True)
+    # Each size as soon as it is measured: the largest takes long.
+    print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
     return figures
 
 
