@@ -45,6 +45,7 @@ extensions = [
     "site_meta",
     "site_files",
     "theme_a11y",
+    "navigation",
     "lean_pages",
     "csp",
 ]
@@ -120,6 +121,8 @@ html_css_files = ["companion.css"]
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
+# The sidebar lists the book's pages; the profiles are reached from their gallery (_ext/navigation.py).
+navigation_maxdepth = 1
 html_sidebars = {
     "**": [
         "sidebar/brand.html",
