@@ -3,9 +3,9 @@
 * A deleted or renamed page: Sphinx forgets it but keeps the files it wrote, so the stale page
   would stay on the site and the ePub builder would pack it. Every output file named after the
   page (``profiles/jane-doe.html``, ``.xhtml``, ``.pdf``) is deleted.
-* A page added, removed or retitled: every page of the site shows the whole navigation in its
-  sidebar, but Sphinx rewrites only the pages it re-read. Then every page is rewritten (not
-  re-read: writing is the cheap half). The search index is then rebuilt from scratch too, since
+* A page added, removed or retitled: other pages show its title (the sidebar, the previous and
+  next links of its neighbours), but Sphinx rewrites only the pages it re-read. Then every page
+  is rewritten (not re-read: writing is the cheap half). The search index is then rebuilt from scratch too, since
   Sphinx would keep the words of a removed page as empty entries.
 """
 
