@@ -52,7 +52,9 @@ def policy(page: str) -> str:
 
 
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name not in SITE_BUILDERS:
+    # The live preview (tag `preview`, _ext/preview.py) is served from this machine only and
+    # would re-read every page on every save.
+    if exception or app.builder.name not in SITE_BUILDERS or app.tags.has("preview"):
         return
     for path in sorted(Path(app.outdir).rglob("*.html")):
         written = path.read_text("utf-8")
