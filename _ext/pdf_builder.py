@@ -203,8 +203,15 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return sorted(doc for doc in self.env.found_docs if any(fnmatch(doc, p) for p in patterns) and doc not in excluded)
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
-        context = super().get_doc_context(docname, body, metatags)
+        # Not SingleFileHTMLBuilder's context: it renders the whole table of contents for a
+        # sidebar the print theme does not have (the book's contents come from write_documents),
+        # and doing that for every separate document made the PDF step grow with the square of
+        # the number of profiles.
         site = self.config.html_baseurl
+        context = {
+            "body": body, "metatags": metatags, "title": self.config.html_title, "docstitle": None, "meta": None,
+            "parents": [], "prev": None, "next": None, "rellinks": [], "sourcename": "", "toc": "", "display_toc": False,
+        }
         context["pdf"] = {
             "standalone": self.standalone is not None,
             "title": self.config.pdf_title if self.standalone is None else self.env.titles[docname].astext(),
