@@ -16,11 +16,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from pathlib import Path
 
 from sphinx.application import Sphinx
 
-SITE_BUILDERS = ("html", "dirhtml")
+import written_pages
+
 # Inline blocks the browser runs: scripts without src (JSON-LD is data, not run) and styles.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", re.DOTALL)
 INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
@@ -52,11 +52,12 @@ def policy(page: str) -> str:
 
 
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    # The live preview (tag `preview`, _ext/preview.py) is served from this machine only and
-    # would re-read every page on every save.
-    if exception or app.builder.name not in SITE_BUILDERS or app.tags.has("preview"):
+    # Not in the live preview, which is served from this machine only (written_pages.py).
+    if exception or not written_pages.runs_passes(app):
         return
-    for path in sorted(Path(app.outdir).rglob("*.html")):
+    # A page keeps its policy until Sphinx writes it again: the other passes leave its inline
+    # scripts and styles alone.
+    for path in written_pages.fresh_pages(app):
         written = path.read_text("utf-8")
         page = POLICY_TAG.sub("", written)
         tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
@@ -66,6 +67,7 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("written_pages")
     # After the other extensions that rewrite the written pages (lean_pages.py, site_files.py).
     app.connect("build-finished", add_policy, priority=990)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,7 +8,8 @@ more than Furo's own) and Pygments' (20 KB) even on pages without a card or a li
 * after the build, every stylesheet the pages link is cut down to the rules that can match: a
   selector naming an element, a class or an id that no page and no linked script contains is
   dropped, and so is a custom property (``--name``) that nothing reads. The pages' ``?v=``
-  checksums are updated to the new contents, so browsers do not keep a stale copy.
+  checksums are updated to the new contents, so browsers do not keep a stale copy. What each
+  page uses is kept between builds, so a rebuild reads only the pages it wrote (written_pages.py).
 
 Names inside ``:not()``, ``:is()``, ``:where()`` and ``:has()`` never drop a selector, and any
 word of a linked script counts as used, so an element or a class that a script adds is kept.
@@ -17,6 +18,8 @@ Measured with tests/test_browser.py: the median page went from about 170 KB to a
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import zlib
 from dataclasses import dataclass
@@ -26,7 +29,10 @@ from urllib.parse import urljoin, urlsplit
 import tinycss2
 from sphinx.application import Sphinx
 
-SITE_BUILDERS = ("html", "dirhtml")
+import written_pages
+
+# Beside Sphinx's environment: what each page of the site uses (see trim_stylesheets).
+USAGE_CACHE = "lean-pages.json"
 
 # Asset → what the rendered text of a page contains when it needs it.
 COMPONENT_ASSETS = {
@@ -39,6 +45,9 @@ CLASS_OR_ID = re.compile(r'\b(?:class|id)="([^"]*)"')
 ELEMENT = re.compile(r"<([a-zA-Z][\w-]*)")
 LINKED = re.compile(r'<(?:link[^>]*\brel="stylesheet"[^>]*\bhref|script[^>]*\bsrc)="([^"?]+)(?:\?v=[0-9a-f]+)?"')
 WORD = re.compile(r"[A-Za-z_][\w-]*")
+# Linked from a page as a script, but data: the search index holds every word of the site, which
+# would keep rules for any class named like a word, and change with every edit.
+SCRIPT_DATA = {"searchindex.js"}
 VARIABLE = re.compile(r"var\(\s*(--[\w-]+)")
 
 
@@ -51,7 +60,7 @@ def needed(asset, body: str) -> bool:
 
 
 def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if app.builder.name not in SITE_BUILDERS:
+    if app.builder.name not in written_pages.SITE_BUILDERS:
         return
     body = context.get("body", "")
     for key in ("css_files", "script_files"):
@@ -158,10 +167,10 @@ def declaration(item) -> str:
     return f"{item.name}:{value}{'!important' if item.important else ''}"
 
 
-def read_variables(stylesheets: list[list], pages_text: str) -> set[str]:
+def read_variables(stylesheets: list[list], read_by_pages: set[str]) -> set[str]:
     """Custom properties read by a property value, by a read variable, or by a page itself."""
     definitions: dict[str, list[str]] = {}
-    reads: set[str] = set(VARIABLE.findall(pages_text))
+    reads: set[str] = set(read_by_pages)
     for rules in stylesheets:
         for item in declarations(rules):
             value = tinycss2.serialize(item.value)
@@ -179,14 +188,20 @@ def read_variables(stylesheets: list[list], pages_text: str) -> set[str]:
     return reads
 
 
-def linked_assets(outdir: Path, pages: list[Path]) -> set[Path]:
-    assets = set()
-    for page in pages:
-        base = page.relative_to(outdir).as_posix()
-        for href in LINKED.findall(page.read_text("utf-8")):
-            if not urlsplit(href).scheme and not href.startswith("/"):
-                assets.add(outdir / urljoin(base, href))
-    return {asset for asset in assets if asset.is_file()}
+def trimmed_stylesheets(originals: dict[str, str], used: set[str], read_by_pages: set[str]) -> dict[str, str]:
+    """Each stylesheet (by path) cut to the rules that can match and the variables read."""
+    sheets = {path: parse(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True), used) for path, text in originals.items()}
+    variables = read_variables(list(sheets.values()), read_by_pages)
+    return {path: serialize(rules, lambda name: name in variables) for path, rules in sheets.items()}
+
+
+def page_usage(path: str, text: str) -> dict[str, list[str]]:
+    """What the trimming needs from a page (``path`` from the site's root): the class, id and
+    element names it uses, the local stylesheets and scripts it links, the variables it reads."""
+    names = {name for attribute in CLASS_OR_ID.findall(text) for name in attribute.split()}
+    names |= {element.lower() for element in ELEMENT.findall(text)}
+    assets = {urljoin(path, href) for href in LINKED.findall(text) if not urlsplit(href).scheme and not href.startswith("/")}
+    return {"names": sorted(names), "assets": sorted(assets), "variables": sorted(set(VARIABLE.findall(text)))}
 
 
 def checksum(content: bytes) -> str:
@@ -196,36 +211,52 @@ def checksum(content: bytes) -> str:
 
 
 def trim_stylesheets(app: Sphinx, exception: Exception | None) -> None:
-    # The live preview (tag `preview`, _ext/preview.py) skips it: it re-reads every page, which
-    # costs more than the rest of a one-page rebuild, and only the published site's weight matters.
-    if exception or app.builder.name not in SITE_BUILDERS or app.tags.has("preview"):
+    # Not in the live preview, where only the published site's weight does not matter.
+    if exception or not written_pages.runs_passes(app):
         return
     outdir = Path(app.outdir)
-    pages = sorted(outdir.rglob("*.html"))
-    assets = linked_assets(outdir, pages)
-    texts = [page.read_text("utf-8") for page in pages]
-    used = {name for text in texts for attribute in CLASS_OR_ID.findall(text) for name in attribute.split()}
-    used |= {element.lower() for text in texts for element in ELEMENT.findall(text)}
-    used |= {word for asset in assets if asset.suffix == ".js" for word in WORD.findall(asset.read_text("utf-8"))}
-    sheets = {
-        asset: parse(tinycss2.parse_stylesheet(asset.read_text("utf-8"), skip_comments=True, skip_whitespace=True), used)
-        for asset in sorted(assets)
-        if asset.suffix == ".css"
-    }
-    variables = read_variables(list(sheets.values()), "".join(texts))
-    renamed = {}
-    for asset, rules in sheets.items():
-        content = serialize(rules, lambda name: name in variables).encode()
-        asset.write_bytes(content)
-        renamed[asset.relative_to(outdir).as_posix()] = checksum(content)
-    pattern = re.compile(r'(?<=[/"])(' + "|".join(re.escape(path) for path in renamed) + r')\?v=[0-9a-f]+')
-    for page, text in zip(pages, texts):
-        updated = pattern.sub(lambda match: f"{match[1]}?v={renamed[match[1]]}", text)
+    # What each page uses is kept between builds, so only the pages written since the last
+    # build are read (written_pages.py); Sphinx copies the full stylesheets afresh every build.
+    cache_path = Path(app.doctreedir, USAGE_CACHE)
+    cache = json.loads(cache_path.read_text("utf-8")) if cache_path.is_file() else {}
+    known = cache.get("pages", {})
+    fresh = {page.relative_to(outdir).as_posix(): page.read_text("utf-8") for page in written_pages.fresh_pages(app)}
+    usage = {}
+    for page in written_pages.site_pages(app):
+        path = page.relative_to(outdir).as_posix()
+        if path in fresh or path not in known:
+            usage[path] = page_usage(path, fresh.get(path) or page.read_text("utf-8"))
+        else:
+            usage[path] = known[path]
+    assets = {outdir / asset for page in usage.values() for asset in page["assets"]}
+    assets = {asset for asset in assets if asset.is_file()}
+    used = {name for page in usage.values() for name in page["names"]}
+    scripts = [asset for asset in assets if asset.suffix == ".js" and asset.name not in SCRIPT_DATA]
+    used |= {word for script in scripts for word in WORD.findall(script.read_text("utf-8"))}
+    read_by_pages = {name for page in usage.values() for name in page["variables"]}
+    originals = {asset.relative_to(outdir).as_posix(): asset.read_text("utf-8") for asset in sorted(assets) if asset.suffix == ".css"}
+    # The same stylesheets and names give the same result, kept from the last build: parsing
+    # the stylesheets is most of this pass.
+    key = hashlib.sha256(json.dumps([originals, sorted(used), sorted(read_by_pages)]).encode()).hexdigest()
+    trimmed = cache["stylesheets"] if cache.get("key") == key else trimmed_stylesheets(originals, used, read_by_pages)
+    checksums = {}
+    for path, text in trimmed.items():
+        content = text.encode()
+        (outdir / path).write_bytes(content)
+        checksums[path] = checksum(content)
+    # A page keeps its checksums unless a stylesheet came out different from the last build's.
+    stale = usage if trimmed != cache.get("stylesheets") else fresh
+    pattern = re.compile(r'(?<=[/"])(' + "|".join(re.escape(path) for path in checksums) + r')\?v=[0-9a-f]+')
+    for path in stale:
+        text = fresh.get(path) or (outdir / path).read_text("utf-8")
+        updated = pattern.sub(lambda match: f"{match[1]}?v={checksums[match[1]]}", text)
         if updated != text:
-            page.write_text(updated, "utf-8")
+            (outdir / path).write_text(updated, "utf-8")
+    cache_path.write_text(json.dumps({"key": key, "stylesheets": trimmed, "pages": usage}), "utf-8")
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("written_pages")
     # After the other extensions have added their assets to the page (priority 500)...
     app.connect("html-page-context", drop_unused_assets, priority=900)
     # ...and after Furo has written pygments.css (build-finished, 500).

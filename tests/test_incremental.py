@@ -17,6 +17,18 @@ def edit_front_matter(profiles: Path) -> None:
     page.write_text(page.read_text("utf-8").replace("sector: local administration", "sector: justice"), "utf-8")
 
 
+def edit_text(profiles: Path) -> None:
+    """The everyday edit: one page is rewritten, and the passes over written pages see only it."""
+    page = profiles / "uma-mahadevan.md"
+    page.write_text(page.read_text("utf-8") + "\nA sentence added by the test.\n", "utf-8")
+
+
+def add_component(profiles: Path) -> None:
+    """A component no page used before: the trimmed stylesheets must take its rules back."""
+    page = profiles / "uma-mahadevan.md"
+    page.write_text(page.read_text("utf-8") + "\n:::{hint}\nThe only hint on the site.\n:::\n", "utf-8")
+
+
 def add_profile(profiles: Path) -> None:
     text = (profiles / "liu-yong.md").read_text("utf-8").replace("name: Liu Yong", "name: Wang Fang")
     (profiles / "wang-fang.md").write_text(text, "utf-8")
@@ -34,7 +46,7 @@ def rename_profile(profiles: Path) -> None:
     about.write_text(about.read_text("utf-8").replace("profiles/liu-yong.md", "profiles/yong-liu.md"), "utf-8")
 
 
-CHANGES = [edit_front_matter, add_profile, delete_profile, rename_profile]
+CHANGES = [edit_text, add_component, edit_front_matter, add_profile, delete_profile, rename_profile]
 
 
 CASES = [(change, "html") for change in CHANGES] + [(delete_profile, "epub"), (rename_profile, "epub")]
@@ -62,3 +74,12 @@ def test_the_gallery_follows_a_front_matter_edit(project):
     gallery = BeautifulSoup((project / "_build" / "html" / "profiles" / "index.html").read_text("utf-8"), "html.parser")
     card = next(card for card in gallery.select(".profile-card") if card.find("a", href="liu-yong.html"))
     assert card["data-sector"] == "justice"
+
+
+def test_a_component_new_to_the_site_gets_its_styles_back(project):
+    assert sphinx(project).returncode == 0
+    furo = project / "_build" / "html" / "_static" / "styles" / "furo.css"
+    assert ".hint" not in furo.read_text("utf-8")  # trimmed away: no page used it
+    add_component(project / "profiles")
+    assert sphinx(project).returncode == 0
+    assert ".hint" in furo.read_text("utf-8")
