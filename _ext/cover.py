@@ -1,21 +1,26 @@
 """The cover image (``_static/cover.png``, the ePub cover) and the social card
 (``_static/social-card.png``, the picture link previews show), drawn with Pillow.
 
-They are drawn at the start of each build from the book's title and the bundled fonts, so
-there is no binary to keep in step with the text; the same inputs give the same bytes.
+They are drawn at the start of a build from the book's title and the bundled fonts, so there is
+no binary to keep in step with the text; the same inputs give the same bytes. Each image carries
+a digest of what it was drawn from, and is drawn again only when that changes (drawing and
+compressing them took 0.6 s of every rebuild).
 """
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 from sphinx.application import Sphinx
 
 FONTS = Path(__file__).parent / "print_theme" / "static" / "fonts"
 BACKGROUND, TITLE, ACCENT, TEXT = "#2b1a10", "#fbf4ec", "#f0a875", "#e9dccf"
 IMAGES = {"cover.png": (1600, 2400), "social-card.png": (1200, 630)}
+FACES = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
+DIGEST_KEY = "drawn-from"
 
 
 def font(name: str, size: int) -> ImageFont.FreeTypeFont:
@@ -31,9 +36,9 @@ def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image
     y = int(height * (0.22 if height > width else 0.16))
     pen.rectangle([margin, y - int(40 * scale), margin + int(180 * scale), y - int(28 * scale)], fill=ACCENT)
     for text, face, colour, px, chars in (
-        (title, "NotoSerif-Bold.ttf", TITLE, 150, 14),
-        (subtitle, "NotoSerif-Italic.ttf", ACCENT, 70, 30),
-        (byline, "NotoSans-Regular.ttf", TEXT, 52, 44),
+        (title, FACES[0], TITLE, 150, 14),
+        (subtitle, FACES[1], ACCENT, 70, 30),
+        (byline, FACES[2], TEXT, 52, 44),
     ):
         size_px = int(px * scale)
         for line in textwrap.wrap(text, chars):
@@ -43,11 +48,31 @@ def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image
     return image
 
 
+def inputs_digest(size: tuple[int, int], texts: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(repr((size, texts)).encode() + Path(__file__).read_bytes())
+    for face in FACES:
+        digest.update((FONTS / face).read_bytes())
+    return digest.hexdigest()
+
+
+def drawn_from(path: Path) -> str | None:
+    try:
+        with Image.open(path) as image:  # the text chunks before the pixels, not the pixels
+            return image.info.get(DIGEST_KEY)
+    except OSError:
+        return None
+
+
 def draw_images(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
+    texts = (app.config.html_title, app.config.pdf_subtitle, app.config.cover_byline)
     for name, size in IMAGES.items():
-        draw(size, app.config.html_title, app.config.pdf_subtitle, app.config.cover_byline).save(static / name, optimize=True)
+        digest = inputs_digest(size, texts)
+        if drawn_from(static / name) != digest:
+            info = PngImagePlugin.PngInfo()
+            info.add_text(DIGEST_KEY, digest)
+            draw(size, *texts).save(static / name, optimize=True, pnginfo=info)
 
 
 def setup(app: Sphinx) -> dict:
