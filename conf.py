@@ -48,6 +48,7 @@ extensions = [
     "navigation",
     "lean_pages",
     "csp",
+    "template_cache",
 ]
 
 root_doc = "index"
