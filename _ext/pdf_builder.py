@@ -9,6 +9,8 @@ headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrin
   ``singlehtml`` builder does, after which every id is made unique by prefixing the id of its
   document *in the doctree*, and every reference is pointed at the new ids. The table of contents
   is built from the same tree, so its page numbers and the bookmarks land on the same headings.
+  The tree is written as a front part (cover, title page, contents) and body parts of
+  ``pdf_book_part_size`` documents, which ``pdf_book.py`` typesets one by one and joins.
 * **Separate documents** (``pdf_separate_documents``, e.g. every profile): each printed alone,
   with links to other pages pointing at the hosted site (``html_baseurl``).
 
@@ -34,6 +36,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
+
+import pdf_book
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +133,57 @@ def entry(section: nodes.section) -> nodes.paragraph:
     return nodes.paragraph("", "", nodes.reference(title, title, refid=section["ids"][0]))
 
 
+def documents_in_order(tree: nodes.document, root_doc: str) -> list[str]:
+    return [root_doc, *(part["docname"] for part in tree.findall(addnodes.start_of_file))]
+
+
+def document_holders(tree: nodes.document) -> set[int]:
+    """The nodes (by ``id()``) that are or contain an inlined document."""
+    holders: set[int] = set()
+
+    def walk(node: nodes.Node) -> bool:
+        holds = isinstance(node, addnodes.start_of_file)
+        for child in node.children if isinstance(node, nodes.Element) else ():
+            holds = walk(child) or holds
+        if holds:
+            holders.add(id(node))
+        return holds
+
+    walk(tree)
+    return holders
+
+
+def book_part(tree: nodes.document, documents: set[str], root_doc: str, holders: set[int]) -> nodes.document:
+    """A copy of the book with only ``documents`` in it; the sections that hold them (the gallery
+    that holds the profiles) are kept as empty shells around them where they belong to another part."""
+
+    def copy(node: nodes.Node, inside: bool) -> nodes.Node | None:
+        if isinstance(node, addnodes.start_of_file):
+            inside = node["docname"] in documents
+        if id(node) not in holders:
+            return node.deepcopy() if inside else None
+        clone = node.copy()
+        if not inside and isinstance(clone, nodes.Element):  # a shell: no anchor, no page break
+            clone["ids"] = []
+            clone["classes"] = [name for name in clone["classes"] if name != "document-start"]
+        for child in node.children:
+            if (copied := copy(child, inside)) is not None:
+                clone += copied
+        return clone if inside or len(clone) else None
+
+    return copy(tree, root_doc in documents)
+
+
+def link_across_parts(tree: nodes.Element) -> None:
+    """A link to an id outside ``tree`` gets a ``pdf-part:`` address, joined up in the PDF."""
+    ids = {identifier for node in tree.findall(nodes.Element) for identifier in node["ids"]}
+    for reference in tree.findall(nodes.reference):
+        if "refid" in reference and reference["refid"] not in ids:
+            reference["refuri"] = pdf_book.PART_LINK + reference["refid"]
+            reference["internal"] = True  # printed as a link within the book, not an address
+            del reference["refid"]
+
+
 # -- Rendering -------------------------------------------------------------------------------------
 
 
@@ -183,6 +238,11 @@ class PdfBuilder(SingleFileHTMLBuilder):
     #: the document being printed on its own, or None while printing the book
     standalone: str | None = None
 
+    @property
+    def book_front(self) -> str:
+        """The page name of the book's front part (cover, title page, contents)."""
+        return f"{self.config.pdf_basename}-front"
+
     def get_theme_config(self) -> tuple[str, dict]:
         return "companion-print", {}
 
@@ -219,6 +279,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             "subject": self.config.pdf_subject,
             "author": self.config.author,
             "contents": self.book_contents if self.standalone is None else "",
+            "front": self.standalone is None and docname == self.book_front,
             "site_url": site,
             "page_url": site.rstrip("/") + "/" + docname + ".html" if self.standalone else site,
             # Sphinx's format_date honours SOURCE_DATE_EPOCH, so the date is the commit's.
@@ -236,8 +297,19 @@ class PdfBuilder(SingleFileHTMLBuilder):
         chapters_to_top_level(book)
         mark_document_starts(book)
         make_ids_unique(book, root)
-        self.book_contents = self.render_partial(contents(book))["fragment"]
-        self.write_doc(root, book)
+        table = contents(book)
+        link_across_parts(table)  # the contents are a part of their own
+        self.book_contents = self.render_partial(table)["fragment"]
+        self.write_doc(self.book_front, book.copy())
+        documents, holders, size = documents_in_order(book, root), document_holders(book), self.config.pdf_book_part_size
+        self.book_parts = [f"{self.config.pdf_basename}-part-{number + 1:03d}" for number in range(-(-len(documents) // size))]
+        for number, name in enumerate(self.book_parts):
+            part = book_part(book, set(documents[number * size : (number + 1) * size]), root, holders)
+            link_across_parts(part)
+            self.write_doc(name, part)
+        for stale in Path(self.outdir).glob(f"{self.config.pdf_basename}-part-*.html"):
+            if stale.stem not in self.book_parts:
+                stale.unlink()
         for docname in self.separate_documents():
             self.standalone = docname
             self.write_doc(docname, self.env.get_and_resolve_doctree(docname, self))
@@ -259,26 +331,34 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         super().finish()
         outdir = Path(self.outdir)
-        jobs = [(self.config.root_doc, self.config.pdf_basename)] + [(doc, doc) for doc in self.separate_documents()]
+        book = [outdir / f"{name}.html" for name in (self.book_front, *self.book_parts)]
+        jobs = [(self.config.root_doc, self.config.pdf_basename, book)]
+        jobs += [(doc, doc, [outdir / f"{doc}.html"]) for doc in self.separate_documents()]
         shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images")
         cache_path = outdir / CACHE_FILE
         cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
-        for docname, stem in jobs:
-            html_path, pdf_path = outdir / f"{docname}.html", outdir / f"{stem}.pdf"
-            self.check_fonts(docname, html_path)
-            key = hashlib.sha256(html_path.read_bytes() + shared.encode()).hexdigest()
-            if cache.get(stem) != key or not pdf_path.is_file():
-                pending.append((str(html_path), str(pdf_path), key[:32]))
+        for docname, stem, html_paths in jobs:
+            for html_path in html_paths:
+                self.check_fonts(docname, html_path)
+            key = hashlib.sha256(b"".join(path.read_bytes() for path in html_paths) + shared.encode()).hexdigest()
+            if cache.get(stem) != key or not (outdir / f"{stem}.pdf").is_file():
+                pending.append((stem, [str(path) for path in html_paths], str(outdir / f"{stem}.pdf"), key[:32]))
                 cache[stem] = key
         logger.info(f"pdf: rendering {len(pending)} of {len(jobs)} PDFs ({len(jobs) - len(pending)} unchanged)")
         if pending:
             start = time.perf_counter()
             with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
-                seconds = dict(zip((pdf for _, pdf, _ in pending), pool.map(render, *zip(*pending))))
-            book = seconds.pop(str(outdir / f"{self.config.pdf_basename}.pdf"), 0.0)
+                futures = {
+                    stem: pool.submit(pdf_book.render_book, html[0], html[1:], pdf, shared, self.config.language)
+                    if stem == self.config.pdf_basename
+                    else pool.submit(render, html[0], pdf, identifier)
+                    for stem, html, pdf, identifier in pending
+                }
+                seconds = {stem: future.result() for stem, future in futures.items()}
+            book_seconds = seconds.pop(self.config.pdf_basename, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.
-            logger.info(f"pdf timings: book {book:.2f} s, {len(seconds)} separate PDFs {sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
+            logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs {sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
         cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True))
 
 
@@ -291,6 +371,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("pdf_separate_exclude", [], "env", types=[list])
     # The site's own stylesheets (html_css_files) stay off paper: print.css styles the PDFs.
     app.add_config_value("pdf_css_files", [], "env", types=[list])
+    # Documents per part of the book (pdf_book.py): a part's memory grows with its length.
+    app.add_config_value("pdf_book_part_size", 100, "env", types=[int])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

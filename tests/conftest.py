@@ -71,13 +71,14 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def sphinx(source: Path, builder: str = "html") -> subprocess.CompletedProcess:
-    """Build ``source`` with the project's options (warnings are errors); returns the process.
+def sphinx(source: Path, builder: str = "html", *options: str) -> subprocess.CompletedProcess:
+    """Build ``source`` with the project's options (warnings are errors) and any ``options``
+    (e.g. ``-D name=value``); returns the process.
 
     Dates come from a fixed SOURCE_DATE_EPOCH, as the Makefile takes them from the last commit."""
     out = source / "_build"
     return subprocess.run(
-        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "--no-color", "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
+        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1732838400"},

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
-from conftest import ROOT, profile_slugs
+from conftest import BASENAME, ROOT, profile_slugs, sphinx
 
 import profile_schema
 
@@ -109,8 +109,12 @@ def test_contents_page_numbers_match_the_bookmarks(book):
             printed[match.group(1).strip()] = int(match.group(2))
     compared = [title for title in printed if title in marks]
     assert len(compared) >= len(SLUGS) + 4, printed
+    labels = book.page_labels  # front matter i, ii...; the body from 1, as its footers print
+    assert labels[:2] == ["i", "ii"], labels[:5]
     for title in compared:
-        assert printed[title] == marks[title] + 1, f"contents say {title} is on page {printed[title]}, the bookmark says {marks[title] + 1}"
+        page = marks[title]
+        assert str(printed[title]) == labels[page], f"contents say {title} is on page {printed[title]}, the bookmark's page is labelled {labels[page]}"
+        assert labels[page] in book.pages[page].extract_text().splitlines(), f"page {labels[page]} does not print its number"
 
 
 def test_bookmarks_cover_every_page_and_section(book):
@@ -255,3 +259,20 @@ def test_tabs_and_dropdowns_are_flattened_for_reading_systems_and_paper(build, b
     assert "The first tab’s text." in text and "The second tab’s text." in text and "Its hidden text." in text
     site = build.soup("style-guide.html")
     assert site.select(".sd-tab-set input") and site.select("details.sd-dropdown"), "the site keeps them interactive"
+
+
+def test_a_book_typeset_in_parts_equals_the_book_typeset_whole(project, book):
+    """pdf_book.py: parts of three pages give the same pages, contents and bookmarks as one part."""
+    result = sphinx(project, "pdf", "-D", "pdf_book_part_size=3")
+    assert result.returncode == 0, result.stdout + result.stderr
+    parts = sorted((project / "_build" / "pdf").glob(f"{BASENAME}-part-*.html"))
+    assert len(parts) >= 5
+    joined = pypdf.PdfReader(project / "_build" / "pdf" / f"{BASENAME}.pdf")
+    assert outline(joined) == outline(book)
+    assert len(joined.pages) == len(book.pages)
+    # Page by page the same text, but the title page: its date is the commit's in the build.
+    differing = [n + 1 for n, (a, b) in enumerate(zip(joined.pages, book.pages)) if a.extract_text() != b.extract_text()]
+    assert set(differing) <= {2}, differing
+    test_contents_page_numbers_match_the_bookmarks(joined)
+    test_internal_links_resolve(joined)
+    test_each_profile_starts_on_a_new_page(joined)

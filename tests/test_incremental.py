@@ -50,18 +50,22 @@ CHANGES = [edit_text, add_component, edit_front_matter, add_profile, delete_prof
 
 
 CASES = [(change, "html") for change in CHANGES] + [(delete_profile, "epub"), (rename_profile, "epub")]
+# The book in parts of three pages (pdf_book.py), so an edit reuses the parts it did not touch.
+CASES += [(edit_text, "pdf"), (add_profile, "pdf")]
+BOOK_IN_PARTS = ("-D", "pdf_book_part_size=3")
 
 
 @pytest.mark.parametrize(("change", "builder"), CASES, ids=[f"{c.__name__}-{b}" for c, b in CASES])
 def test_incremental_build_equals_clean_build(project, change, builder):
-    first = sphinx(project, builder)
+    options = BOOK_IN_PARTS if builder == "pdf" else ()
+    first = sphinx(project, builder, *options)
     assert first.returncode == 0, first.stdout + first.stderr
     change(project / "profiles")
-    incremental = sphinx(project, builder)
+    incremental = sphinx(project, builder, *options)
     assert incremental.returncode == 0, incremental.stdout + incremental.stderr
     clean_project = project.parent / "clean"
     shutil.copytree(project, clean_project, ignore=shutil.ignore_patterns("_build"))
-    clean = sphinx(clean_project, builder)
+    clean = sphinx(clean_project, builder, *options)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     difference = first_difference(project / "_build" / builder, clean_project / "_build" / builder)
     assert not difference, difference

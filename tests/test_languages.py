@@ -20,7 +20,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup, Comment
 
-from conftest import ROOT
+from conftest import BASENAME, ROOT
 
 DOCUMENT_LANGUAGE = "en"
 RIGHT_TO_LEFT = {"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO"}
@@ -135,8 +135,8 @@ def epub_pages(build) -> dict[str, str]:
 
 
 def print_pages(build) -> dict[str, str]:
-    """The HTML the PDF builder gave WeasyPrint: the whole book and each profile."""
-    folder = next(path.parent for path in sorted(build.root.rglob("index.html")) if path.parent.name == "pdf")
+    """The HTML the PDF builder gave WeasyPrint: the book's parts and each profile."""
+    folder = next(path.parent for path in sorted(build.root.rglob(f"{BASENAME}-front.html")) if path.parent.name == "pdf")
     return {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*.html")) if "_static" not in p.parts}
 
 
