@@ -14,8 +14,8 @@ headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrin
 * **Separate documents** (``pdf_separate_documents``, e.g. every profile): each printed alone,
   with links to other pages pointing at the hosted site (``html_baseurl``).
 
-PDFs are rendered in parallel, one process per core, and a PDF whose HTML, styles, fonts and
-images are unchanged is not rendered again. A character that no bundled font can print fails the
+PDFs are rendered in parallel, one process per core, and a PDF (or a part of the book) whose
+HTML, styles, fonts and images are unchanged is not rendered again. A character that no bundled font can print fails the
 build, naming the page.
 """
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -302,7 +303,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         self.book_contents = self.render_partial(table)["fragment"]
         self.write_doc(self.book_front, book.copy())
         documents, holders, size = documents_in_order(book, root), document_holders(book), self.config.pdf_book_part_size
-        self.book_parts = [f"{self.config.pdf_basename}-part-{number + 1:03d}" for number in range(-(-len(documents) // size))]
+        self.book_parts = [f"{self.config.pdf_basename}-part-{number + 1:03d}" for number in range(math.ceil(len(documents) / size))]
         for number, name in enumerate(self.book_parts):
             part = book_part(book, set(documents[number * size : (number + 1) * size]), root, holders)
             link_across_parts(part)
