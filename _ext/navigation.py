@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 from pathlib import Path
 
@@ -31,7 +32,8 @@ from sphinx.environment import BuildEnvironment
 # Rendered sidebars, by (page key, toctree options), and each page's parent.
 RENDERED: dict[str, str] = {}
 PARENTS: dict[str, str] = {}
-# Beside the environment: the sidebars, with the digest of what they were rendered from.
+# Beside the environment: the sidebars, with the digest of what they were rendered from, one
+# file per process that rendered some (navigation.json.<process id>).
 CACHE = "navigation.json"
 
 
@@ -65,6 +67,7 @@ def limit_depth(app: Sphinx, pagename: str, templatename: str, context: dict, do
         key = repr((page_key, sorted(options.items())))
         if key not in RENDERED:
             RENDERED[key] = render(**options)
+            keep(app, {key: RENDERED[key]})
         return RENDERED[key]
 
     context["toctree"] = limited
@@ -90,23 +93,36 @@ def sidebar_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     return digest.hexdigest()
 
 
+def keep(app: Sphinx, sidebars: dict[str, str]) -> None:
+    """Add newly rendered sidebars to this process's file beside the environment. Under ``-j``
+    pages are written in worker processes, whose memory ends with them; the next build reads
+    every process's file (:func:`load`)."""
+    path = Path(app.doctreedir, f"{CACHE}.{os.getpid()}")
+    saved = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    if saved.get("inputs") != app.sidebar_inputs:
+        saved = {"inputs": app.sidebar_inputs, "sidebars": {}}
+    saved["sidebars"].update(sidebars)
+    path.write_text(json.dumps(saved, sort_keys=True), "utf-8")
+
+
 def load(app: Sphinx, env: BuildEnvironment) -> None:
-    """After reading: the sidebars of the last build if they still hold (the preview reuses
-    the application, so this runs before every build)."""
+    """After reading: the sidebars of earlier builds, if they still hold, gathered into one file
+    (the preview reuses the application, so this runs before every build)."""
     RENDERED.clear()
     PARENTS.clear()
     app.sidebar_inputs = sidebar_inputs(app, env)
-    cache = Path(app.doctreedir, CACHE)
-    saved = json.loads(cache.read_text("utf-8")) if cache.is_file() else {}
-    if saved.get("inputs") == app.sidebar_inputs:
-        RENDERED.update(saved["sidebars"])
-
-
-def save(app: Sphinx, exception: Exception | None) -> None:
-    # The sidebars rendered in this process (pages written by parallel workers render theirs there).
-    if exception is None and getattr(app, "sidebar_inputs", None):
-        cache = Path(app.doctreedir, CACHE)
-        cache.write_text(json.dumps({"inputs": app.sidebar_inputs, "sidebars": RENDERED}, sort_keys=True), "utf-8")
+    folder = Path(app.doctreedir)
+    files = sorted(folder.glob(f"{CACHE}*")) if folder.is_dir() else []
+    for path in files:
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+        except ValueError:  # cut short by a build that was stopped
+            saved = {}
+        if saved.get("inputs") == app.sidebar_inputs:
+            RENDERED.update(saved["sidebars"])
+        path.unlink()
+    if RENDERED:
+        keep(app, RENDERED)
 
 
 def setup(app: Sphinx) -> dict:
@@ -114,5 +130,4 @@ def setup(app: Sphinx) -> dict:
     # Before Furo renders its navigation from the toctree (html-page-context, priority 500).
     app.connect("html-page-context", limit_depth, priority=400)
     app.connect("env-updated", load)
-    app.connect("build-finished", save)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
