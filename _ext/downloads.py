@@ -18,8 +18,9 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
+from site_meta import SITE_BUILDERS
+
 FOLDER = "downloads"
-SITE_BUILDERS = ("html", "dirhtml")
 
 
 def has_own_pdf(config, docname: str) -> bool:

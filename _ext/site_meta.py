@@ -31,6 +31,7 @@ from sphinx.util.i18n import format_date
 
 import cover
 
+# The builders that make the website (the other extensions take this from here).
 SITE_BUILDERS = ("html", "dirhtml")
 DESCRIPTION_LENGTH = 160
 SOCIAL_CARD = "_static/social-card.png"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-SITE_BUILDERS = ("html", "dirhtml")
+from site_meta import SITE_BUILDERS
 # Beside Sphinx's own build state (the environment), not among the published files.
 STAMP = "pages-finished.stamp"
 
