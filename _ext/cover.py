@@ -4,7 +4,7 @@
 They are drawn at the start of a build from the book's title and the bundled fonts, so there is
 no binary to keep in step with the text; the same inputs give the same bytes. Each image carries
 a digest of what it was drawn from, and is drawn again only when that changes (drawing and
-compressing them took 0.6 s of every rebuild).
+compressing them took about half a second of every rebuild).
 """
 
 from __future__ import annotations
