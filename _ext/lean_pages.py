@@ -30,6 +30,7 @@ import tinycss2
 from sphinx.application import Sphinx
 
 import written_pages
+from site_meta import SITE_BUILDERS
 
 # Beside Sphinx's environment: what each page of the site uses (see trim_stylesheets).
 USAGE_CACHE = "lean-pages.json"
@@ -60,7 +61,7 @@ def needed(asset, body: str) -> bool:
 
 
 def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if app.builder.name not in written_pages.SITE_BUILDERS:
+    if app.builder.name not in SITE_BUILDERS:
         return
     body = context.get("body", "")
     for key in ("css_files", "script_files"):
@@ -220,9 +221,10 @@ def trim_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     cache_path = Path(app.doctreedir, USAGE_CACHE)
     cache = json.loads(cache_path.read_text("utf-8")) if cache_path.is_file() else {}
     known = cache.get("pages", {})
-    fresh = {page.relative_to(outdir).as_posix(): page.read_text("utf-8") for page in written_pages.fresh_pages(app)}
+    pages = written_pages.site_pages(app)
+    fresh = {page.relative_to(outdir).as_posix(): page.read_text("utf-8") for page in written_pages.fresh_pages(app, pages)}
     usage = {}
-    for page in written_pages.site_pages(app):
+    for page in pages:
         path = page.relative_to(outdir).as_posix()
         if path in fresh or path not in known:
             usage[path] = page_usage(path, fresh.get(path) or page.read_text("utf-8"))

@@ -31,10 +31,10 @@ PX_TO_PT = 0.75
 CONTENTS_LINK = re.compile(r'(<a class="reference internal" href="' + re.escape(PART_LINK) + r'([^"]+)")')
 
 
-def digest(*parts: str | bytes) -> str:
+def digest(*texts: str) -> str:
     value = hashlib.sha256()
-    for part in parts:
-        value.update(part if isinstance(part, bytes) else part.encode())
+    for text in texts:
+        value.update(text.encode())
     return value.hexdigest()
 
 

@@ -29,14 +29,16 @@ def site_pages(app: Sphinx) -> list[Path]:
     return sorted(Path(app.outdir).rglob("*.html"))
 
 
-def fresh_pages(app: Sphinx) -> list[Path]:
+def fresh_pages(app: Sphinx, pages: list[Path] | None = None) -> list[Path]:
+    """The fresh ones of ``pages`` (by default, every page of the site)."""
+    pages = site_pages(app) if pages is None else pages
     stamp = Path(app.doctreedir, STAMP)
     if not stamp.is_file():
-        return site_pages(app)
+        return pages
     finished = stamp.stat().st_mtime_ns
     # ">=": where the file system keeps coarse times, a page written just after the stamp may
     # carry the same time. A finished page passed over again comes out the same.
-    return [page for page in site_pages(app) if page.stat().st_mtime_ns >= finished]
+    return [page for page in pages if page.stat().st_mtime_ns >= finished]
 
 
 def touch_stamp(app: Sphinx, exception: Exception | None) -> None:
