@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-VOCABULARY = yaml.safe_load((Path(__file__).parent.parent / "_data" / "profile_vocabulary.yaml").read_text("utf-8"))
+VOCABULARY_FILE = Path(__file__).parent.parent / "_data" / "profile_vocabulary.yaml"
+VOCABULARY = yaml.safe_load(VOCABULARY_FILE.read_text("utf-8"))
 REGIONS: tuple[str, ...] = tuple(VOCABULARY["regions"])
 SECTORS: tuple[str, ...] = tuple(VOCABULARY["sectors"])
 STATUSES = ("outline", "sketch", "full")

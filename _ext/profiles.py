@@ -72,6 +72,7 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     env, text = app.env, source[0]
     path = source_path(env, docname)
+    env.note_dependency(profile_schema.VOCABULARY_FILE)  # a profile is checked against it: re-read when it changes
     data, problems = profile_schema.check(text)
     stem = docname.rsplit("/", 1)[-1]
     if not profile_schema.SLUG.match(stem):
