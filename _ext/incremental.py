@@ -7,6 +7,11 @@
   next links of its neighbours), but Sphinx rewrites only the pages it re-read. Then every page
   is rewritten (not re-read: writing is the cheap half). The search index is then rebuilt from scratch too, since
   Sphinx would keep the words of a removed page as empty entries.
+* A page whose tables of contents are all hidden shows none of the titles they list (the gallery
+  lists every profile in one), yet Sphinx rewrites it whenever one of those pages changes: at
+  1,000 profiles, the gallery's thousand cards on every edit. It is spared: what the gallery shows
+  of the profiles changes only with their front matter, which re-reads it (profiles.py), or with
+  a title, which rewrites every page (above).
 * A few changed pages are read in this process. Under ``-j`` Sphinx reads even one page in a
   worker process that pickles the whole environment back (0.6 s at 1,000 profiles); parallel
   reading pays only for a clean build or a large change.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -50,6 +56,27 @@ def after_reading(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
+def spare_hidden_toctree_pages(app: Sphinx, builder) -> None:
+    """While Sphinx decides what to write, leave pages that list others only in hidden tables of
+    contents out of its record of the pages that list each page (the record itself stays whole:
+    Sphinx checks that every page is listed somewhere)."""
+    env = app.env
+    hidden_only = {
+        docname for docname in env.toctree_includes
+        if all(toctree.get("hidden") for toctree in env.tocs[docname].findall(addnodes.toctree))
+    }
+    app.files_to_rebuild, env.files_to_rebuild = env.files_to_rebuild, {
+        docname: listed_in - hidden_only for docname, listed_in in env.files_to_rebuild.items()
+    }
+
+
+def restore_toctree_record(app: Sphinx, exception: Exception | None) -> None:
+    # The environment was saved before writing, but the preview keeps it in memory.
+    if hasattr(app, "files_to_rebuild"):
+        app.env.files_to_rebuild = app.files_to_rebuild
+        del app.files_to_rebuild
+
+
 def read_few_in_process(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     # Sphinx decides between parallel and serial reading just after this event.
     if len(docnames) < PARALLEL_READ_FROM:
@@ -60,4 +87,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", before_reading)
     app.connect("env-before-read-docs", read_few_in_process)
     app.connect("env-updated", after_reading)
+    app.connect("write-started", spare_hidden_toctree_pages)
+    app.connect("build-finished", restore_toctree_record)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -29,6 +29,12 @@ def add_component(profiles: Path) -> None:
     page.write_text(page.read_text("utf-8") + "\n:::{hint}\nThe only hint on the site.\n:::\n", "utf-8")
 
 
+def edit_name(profiles: Path) -> None:
+    """A new title: the gallery's card, and the previous and next links of its neighbours."""
+    page = profiles / "liu-yong.md"
+    page.write_text(page.read_text("utf-8").replace("name: Liu Yong", "name: Yong Liu"), "utf-8")
+
+
 def add_profile(profiles: Path) -> None:
     text = (profiles / "liu-yong.md").read_text("utf-8").replace("name: Liu Yong", "name: Wang Fang")
     (profiles / "wang-fang.md").write_text(text, "utf-8")
@@ -46,7 +52,7 @@ def rename_profile(profiles: Path) -> None:
     about.write_text(about.read_text("utf-8").replace("profiles/liu-yong.md", "profiles/yong-liu.md"), "utf-8")
 
 
-CHANGES = [edit_text, add_component, edit_front_matter, add_profile, delete_profile, rename_profile]
+CHANGES = [edit_text, add_component, edit_front_matter, edit_name, add_profile, delete_profile, rename_profile]
 
 
 CASES = [(change, "html") for change in CHANGES] + [(delete_profile, "epub"), (rename_profile, "epub")]
