@@ -19,8 +19,12 @@ WORK        := $(BUILDDIR)/work
 # The published site, with the PDFs and the ePub in its downloads/ folder. It is replaced only
 # when every format has built, so a failed or interrupted build never leaves half a site.
 SITE        := $(BUILDDIR)/html
+# Sphinx runs in a process forked from a server that has already imported it (_ext/build_server.py):
+# 0.7 s less per build. WARM= starts a new sphinx-build each time, as CI does (one build per machine).
+WARM        ?= $(if $(CI),,1)
+SPHINX      = $(if $(WARM),$(BIN)/python _ext/build_server.py,$(BIN)/sphinx-build)
 # Each builder keeps its own environment, so formats can build side by side (make -j).
-SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F)
+SPHINXBUILD = $(SPHINX) $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F)
 
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -84,6 +88,7 @@ bench: | $(SETUP)
 
 clean:
 	rm -rf $(BUILDDIR)
+	@if [ -x $(BIN)/python ]; then $(BIN)/python _ext/build_server.py --stop; fi
 
 # External links (needs the network, so it is not part of `make test`); settings in conf.py.
 linkcheck: | $(SETUP)

@@ -1,10 +1,11 @@
 """Speed and size of the build at 10, 100 and 1,000 profiles (``make bench``; prints figures).
 
-For each N, a copy of the project with N synthetic profiles (beside the ten real ones) (tests/synthetic.py) is built by the
-project's own Makefile, and the script prints: the clean build time and peak memory of each
-format, the incremental rebuild after editing one profile (the site alone, and ``make`` as a
-whole), the warm live-preview rebuild, a no-op ``make``, and the output sizes. Then, for each
-figure, how it grows with N (the exponent of a power-law fit). Usage:
+For each N, a copy of the project with N synthetic profiles (beside the ten real ones;
+tests/synthetic.py) is built by the project's own Makefile, and the script prints: the clean
+build time and peak memory of each format, the incremental rebuild after editing one profile (the
+site alone, through the build server and in a new process, and ``make`` as a whole), the warm
+live-preview rebuild, a no-op ``make``, and the output sizes. Then, for each figure, how it grows
+with N (the exponent of a power-law fit). Usage:
 
     make bench                      # N = 10, 100, 1000
     make bench SIZES="10 100"       # fewer sizes
@@ -44,8 +45,15 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     return wall, peak_kb / 1024, result.stdout + result.stderr
 
 
-def make(project: Path, *targets: str) -> list[str]:
-    return ["make", "--no-print-directory", f"VENV={VENV}", "SPHINXOPTS=-W --keep-going -n", *targets]
+def make(project: Path, *targets: str, warm: bool = True) -> list[str]:
+    """``make`` in ``project``; ``warm=False`` starts a new sphinx-build per format instead of
+    forking from the build server (_ext/build_server.py)."""
+    return ["make", "--no-print-directory", f"VENV={VENV}", "SPHINXOPTS=-W --keep-going -n", f"WARM={int(warm) or ''}", *targets]
+
+
+def edit(page: Path, sentence: str) -> None:
+    time.sleep(0.05)  # an edit within the file system's clock tick of the last build looks older to make
+    page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
 
 
 def size_mb(path: Path) -> float:
@@ -73,35 +81,44 @@ def measure(count: int) -> dict[str, float]:
         project = Path(temp) / "project"
         shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
         pages = synthetic.populate(project, count)
-        work = project / "_build" / "work"
-        for fmt in FORMATS:
-            wall, peak, log = timed(make(project, f"_build/work/.stamps/{fmt}"), project)
-            figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
-            if fmt == "pdf":
-                match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
-                figures["book PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
-        figures["clean make (publish) s"] = timed(make(project, "all"), project)[0]
+        try:
+            work = project / "_build" / "work"
+            # Clean builds in new processes, as on a fresh machine (and so /usr/bin/time sees their memory).
+            for fmt in FORMATS:
+                wall, peak, log = timed(make(project, f"_build/work/.stamps/{fmt}", warm=False), project)
+                figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
+                if fmt == "pdf":
+                    match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
+                    figures["book PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
+            figures["clean make (publish) s"] = timed(make(project, "all", warm=False), project)[0]
 
-        edited = pages[count // 2]
-        time.sleep(0.05)  # an edit within the file system's clock tick of the last build looks older to make
-        edited.write_text(edited.read_text("utf-8") + "\nOne more sentence for the benchmark.\n", "utf-8")
-        figures["edit: site only s"] = timed(make(project, "_build/work/.stamps/html"), project)[0]
-        wall, _, log = timed(make(project, "all"), project)
-        figures["edit: make s"] = wall
-        figures["edit: PDFs re-rendered"] = float(re.search(r"rendering (\d+) of", log).group(1))
-        figures["no-op make s"] = min(timed(make(project, "all"), project)[0] for _ in range(3))
+            site_only = make(project, "_build/work/.stamps/html")
+            edited = pages[count // 2]
+            edit(edited, "A first edit, which starts the build server.")
+            figures["edit: site only, first s"] = timed(site_only, project)[0]
+            edit(edited, "One more sentence for the benchmark.")
+            figures["edit: site only s"] = timed(site_only, project)[0]
+            edit(edited, "Another, built by a new sphinx-build.")
+            figures["edit: site only, new process s"] = timed(make(project, "_build/work/.stamps/html", warm=False), project)[0]
+            edit(edited, "And one for make as a whole.")
+            wall, _, log = timed(make(project, "all"), project)
+            figures["edit: make s"] = wall
+            figures["edit: PDFs re-rendered"] = float(re.search(r"rendering (\d+) of", log).group(1))
+            figures["no-op make s"] = min(timed(make(project, "all"), project)[0] for _ in range(3))
 
-        # In a process of its own: extensions are modules, loaded once per process and project.
-        preview = subprocess.run([sys.executable, __file__, "preview", str(project), str(edited)], capture_output=True, text=True, check=True)
-        figures["preview: save to page s"] = float(preview.stdout.split()[-1])
+            # In a process of its own: extensions are modules, loaded once per process and project.
+            preview = subprocess.run([sys.executable, __file__, "preview", str(project), str(edited)], capture_output=True, text=True, check=True)
+            figures["preview: save to page s"] = float(preview.stdout.split()[-1])
 
-        site = project / "_build" / "html"
-        figures["site MB"] = size_mb(site)
-        figures["book PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
-        figures["ePub MB"] = size_mb(work / "epub" / "mission-driven-bureaucrats-companion.epub")
-        page, kb = heaviest_page_kb(site)
-        figures["largest page with resources KB"] = kb
-        print(f"  N={count}: largest page {page}", flush=True)
+            site = project / "_build" / "html"
+            figures["site MB"] = size_mb(site)
+            figures["book PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
+            figures["ePub MB"] = size_mb(work / "epub" / "mission-driven-bureaucrats-companion.epub")
+            page, kb = heaviest_page_kb(site)
+            figures["largest page with resources KB"] = kb
+            print(f"  N={count}: largest page {page}", flush=True)
+        finally:  # the server of this copy of the project
+            subprocess.run([VENV / "bin" / "python", project / "_ext" / "build_server.py", "--stop"], check=True)
     # Each size as soon as it is measured: the largest takes long.
     print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
     return figures

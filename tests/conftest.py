@@ -18,6 +18,9 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 BASENAME = "mission-driven-bureaucrats-companion"
 SPHINX_BUILD = str(Path(sys.executable).parent / "sphinx-build")
+# `make` in a test starts a new sphinx-build per format, as in CI: a build server would outlive the
+# test's temporary folder (test_build_server.py tests the server).
+os.environ["WARM"] = ""
 PROJECT_FILES = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "__pycache__", ".pytest_cache", "node_modules")
 
 
@@ -71,14 +74,16 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def sphinx(source: Path, builder: str = "html", *options: str) -> subprocess.CompletedProcess:
+def sphinx(source: Path, builder: str = "html", *options: str, warm: bool = False) -> subprocess.CompletedProcess:
     """Build ``source`` with the project's options (warnings are errors) and any ``options``
-    (e.g. ``-D name=value``); returns the process.
+    (e.g. ``-D name=value``); returns the process. ``warm``: through the project's build server
+    (_ext/build_server.py) rather than a new ``sphinx-build``.
 
     Dates come from a fixed SOURCE_DATE_EPOCH, as the Makefile takes them from the last commit."""
     out = source / "_build"
+    command = [sys.executable, str(source / "_ext" / "build_server.py")] if warm else [SPHINX_BUILD]
     return subprocess.run(
-        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
+        [*command, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1732838400"},
