@@ -42,9 +42,14 @@ IMPORTED = ("conf.py", "_ext/*.py", "_data/profile_vocabulary.yaml")
 
 
 def socket_path() -> Path:
-    """One server per project folder and Python, for this user alone."""
+    """One server per project folder and Python, in a folder of this user's alone (beside the
+    socket: the server's log, and the lock that lets one caller start it)."""
+    folder = Path(tempfile.gettempdir(), f"sphinx-build-{os.getuid()}")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
+        raise PermissionError(f"{folder} must belong to you alone")
     name = hashlib.sha256(f"{PROJECT}\0{sys.executable}".encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir(), f"sphinx-build-{os.getuid()}-{name}.sock")
+    return folder / f"{name}.sock"
 
 
 def fingerprint() -> str:
@@ -71,7 +76,11 @@ def connect(path: Path) -> socket.socket | None:
 
 def server_connection() -> socket.socket | None:
     """A connection to the running server, after starting one if there is none."""
-    path = socket_path()
+    try:
+        path = socket_path()
+    except PermissionError as error:
+        print(f"build_server: {error}; building without the server", file=sys.stderr)
+        return None
     if connection := connect(path):
         return connection
     # One caller starts the server; the others (make -j) wait for it.
@@ -195,7 +204,6 @@ def serve() -> None:
     preload()
     path = socket_path()
     path.unlink(missing_ok=True)  # left by a server that was killed (callers start one under a lock)
-    os.umask(0o077)  # the socket is this user's alone
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
     listener.listen(16)
