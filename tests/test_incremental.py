@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import sphinx
+from conftest import BASENAME, sphinx
 from test_trust import first_difference
 
 
@@ -75,6 +76,30 @@ def test_incremental_build_equals_clean_build(project, change, builder):
     assert clean.returncode == 0, clean.stdout + clean.stderr
     difference = first_difference(project / "_build" / builder, clean_project / "_build" / builder)
     assert not difference, difference
+
+
+def file_times(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+
+
+def test_an_edit_rewrites_only_the_outputs_that_show_the_page(project):
+    """Editing a profile's text rewrites its page, its PDF and the book, and no other output
+    made from a source page (Sphinx's own search and index pages are written by every build)."""
+    for builder in ("html", "pdf"):
+        assert sphinx(project, builder).returncode == 0
+    before = {builder: file_times(project / "_build" / builder) for builder in ("html", "pdf")}
+    edit_text(project / "profiles")
+    for builder in ("html", "pdf"):
+        assert sphinx(project, builder).returncode == 0
+    changed = {
+        builder: {name for name, time in file_times(project / "_build" / builder).items() if time != before[builder].get(name)}
+        for builder in ("html", "pdf")
+    }
+    pages = {path.relative_to(project).with_suffix(".html").as_posix() for path in project.rglob("*.md") if "_build" not in path.parts}
+    assert changed["html"] & pages == {"profiles/uma-mahadevan.html"}
+    # What the Makefile publishes (the book's parts are its working files).
+    published = {name for name in changed["pdf"] if re.fullmatch(r"(profiles/)?[^/]+\.pdf", name)}
+    assert published == {"profiles/uma-mahadevan.pdf", f"{BASENAME}.pdf"}
 
 
 def test_the_gallery_follows_a_front_matter_edit(project):
