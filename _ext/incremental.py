@@ -14,7 +14,7 @@
   a title, which rewrites every page (above).
 * A few changed pages are read in this process. Under ``-j`` Sphinx reads even one page in a
   worker process that pickles the whole environment back (0.6 s at 1,000 profiles); parallel
-  reading pays only for a clean build or a large change.
+  reading pays only for a clean build or a large change. Writing keeps ``-j``.
 """
 
 from __future__ import annotations
@@ -78,15 +78,25 @@ def restore_toctree_record(app: Sphinx, exception: Exception | None) -> None:
 
 
 def read_few_in_process(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    # Sphinx decides between parallel and serial reading just after this event.
+    # Sphinx decides between parallel and serial reading just after this event, and between
+    # parallel and serial writing after reading, from the same setting (restore_parallel).
     if len(docnames) < PARALLEL_READ_FROM:
-        app.parallel = 1
+        app.parallel_asked, app.parallel = app.parallel, 1
+
+
+def restore_parallel(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    # A few pages read can still mean every page written (a new title, a changed template).
+    if hasattr(app, "parallel_asked"):
+        app.parallel = app.parallel_asked
+        del app.parallel_asked
+    return []
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", before_reading)
     app.connect("env-before-read-docs", read_few_in_process)
     app.connect("env-updated", after_reading)
+    app.connect("env-updated", restore_parallel)
     app.connect("write-started", spare_hidden_toctree_pages)
     app.connect("build-finished", restore_toctree_record)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
