@@ -20,6 +20,7 @@ If the server cannot start, the build runs here, as ``sphinx-build`` would.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -37,8 +38,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 IDLE_SECONDS = 30 * 60
 # The first start compiles bytecode and may take a while on a slow machine.
 START_SECONDS = 120
-# Read while importing (see preload): a change to one of them needs a new server.
-IMPORTED = ("conf.py", "_ext/*.py", "_data/profile_vocabulary.yaml")
+# How long a caller may take to send its request once connected.
+REQUEST_SECONDS = 10
+# What the project's modules read when they are imported (the extensions; the vocabulary, read by
+# profile_schema.py), as paths from the project's root: a change to one needs a new server.
+# conf.py is not among them: every build runs it afresh.
+IMPORTED = ("_ext/", "_data/profile_vocabulary.yaml")
 
 
 def socket_path() -> Path:
@@ -52,11 +57,19 @@ def socket_path() -> Path:
     return folder / f"{name}.sock"
 
 
+def imported_files() -> list[Path]:
+    """The files of :data:`IMPORTED` (a folder's files, not Python's compiled copies of them)."""
+    files = []
+    for name in IMPORTED:
+        path = PROJECT / name
+        files += sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if path.is_dir() else [path]
+    return files
+
+
 def fingerprint() -> str:
     """The times and sizes of what the server imported (the packages: their folder's time, which
     changes when one is installed or removed)."""
-    files = [Path(sys.executable), Path(sysconfig.get_paths()["purelib"])]
-    files += sorted(path for pattern in IMPORTED for path in PROJECT.glob(pattern))
+    files = [Path(sys.executable), Path(sysconfig.get_paths()["purelib"]), *imported_files()]
     states = [(str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files if path.exists()]
     return hashlib.sha256(repr(states).encode()).hexdigest()
 
@@ -74,13 +87,8 @@ def connect(path: Path) -> socket.socket | None:
     return client
 
 
-def server_connection() -> socket.socket | None:
+def server_connection(path: Path) -> socket.socket | None:
     """A connection to the running server, after starting one if there is none."""
-    try:
-        path = socket_path()
-    except PermissionError as error:
-        print(f"build_server: {error}; building without the server", file=sys.stderr)
-        return None
     if connection := connect(path):
         return connection
     # One caller starts the server; the others (make -j) wait for it.
@@ -98,6 +106,7 @@ def server_connection() -> socket.socket | None:
             if connection := connect(path):
                 return connection
             time.sleep(0.01)
+        server.kill()  # too slow: the next caller starts afresh, not beside it
     print(f"build_server: the server did not start (see {path.with_suffix('.log')}); building without it", file=sys.stderr)
     return None
 
@@ -108,25 +117,59 @@ def send(connection: socket.socket, message: dict, fds: list[int] = ()) -> None:
 
 
 def build(argv: list[str]) -> int:
-    """Run ``sphinx-build argv`` in a process forked from the server; its exit status."""
-    for _ in range(2):  # a server that finds itself out of date stops: start a new one, once
-        connection = server_connection()
+    """Run ``sphinx-build argv`` in a process forked from the server; its exit status. The
+    signals this process gets go to the build and its workers (its process group)."""
+    build_group, received = None, []
+
+    def forward(signum: int, frame) -> None:
+        received.append(signum)
+        if build_group:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(build_group, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signum, forward)
+    try:
+        path = socket_path()
+    except PermissionError as error:
+        print(f"build_server: {error}; building without the server", file=sys.stderr)
+        path = None
+    # A server that finds itself out of date stops, and so drops the callers queued behind the
+    # first (make -j): each starts or finds the new one.
+    for _ in range(3):
+        connection = server_connection(path) if path and not received else None
         if connection is None:
             break
         with connection:
             umask = os.umask(0)
             os.umask(umask)
             streams = [fd if is_open(fd) else os.open(os.devnull, os.O_RDWR) for fd in (0, 1, 2)]
-            send(connection, {"key": fingerprint(), "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}, streams)
             replies = connection.makefile("r", encoding="utf-8")
-            reply = replies.readline().split()
-            if reply == ["stale"]:
+            try:
+                send(connection, {"key": fingerprint(), "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}, streams)
+                reply = replies.readline().split()
+            except OSError:
                 continue
-            if reply[:1] != ["pid"]:
-                print(f"build_server: no build started (see {socket_path().with_suffix('.log')})", file=sys.stderr)
-                return 1
-            return result_of(int(reply[1]), replies)
-    os.execv(Path(sys.executable).with_name("sphinx-build"), ["sphinx-build", *argv])
+            if reply[:1] != ["pid"]:  # "stale", or the server stopped
+                continue
+            build_group = int(reply[1])
+            for signum in received:  # before the build was known
+                forward(signum, None)
+            reply = replies.readline().split()
+        if reply[:1] == ["exit"]:
+            return int(reply[1])
+        if received:  # stopped by the signal, as a shell reports it
+            return 128 + received[-1]
+        print("build_server: the build ended without a result", file=sys.stderr)
+        return 1
+    if received:
+        return 128 + received[-1]
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signum, signal.SIG_DFL)
+    from sphinx.cmd.build import main as sphinx_build
+
+    return sphinx_build(argv)
 
 
 def is_open(fd: int) -> bool:
@@ -137,34 +180,12 @@ def is_open(fd: int) -> bool:
     return True
 
 
-def result_of(build_group: int, replies) -> int:
-    """Wait for the build's exit status, passing it the signals this process gets."""
-
-    forwarded = []
-
-    def forward(signum: int, frame) -> None:
-        forwarded.append(signum)
-        try:
-            os.killpg(build_group, signum)
-        except ProcessLookupError:
-            pass
-
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, forward)
-    reply = replies.readline().split()
-    if reply[:1] == ["exit"]:
-        return int(reply[1])
-    if forwarded:  # stopped by the signal, as a shell reports it
-        return 128 + forwarded[-1]
-    print("build_server: the build ended without a result", file=sys.stderr)
-    return 1
-
-
 def stop() -> int:
-    if connection := connect(socket_path()):
-        with connection:
-            send(connection, {"stop": True})
-            connection.makefile("r").readline()
+    with contextlib.suppress(PermissionError):
+        if connection := connect(socket_path()):
+            with connection:
+                send(connection, {"stop": True})
+                connection.makefile("r").readline()
     return 0
 
 
@@ -189,14 +210,23 @@ def preload() -> None:
 
 
 def receive(connection: socket.socket) -> tuple[dict, list[int]]:
+    """A caller's request and its standard streams (closed here if the request is cut short)."""
+    connection.settimeout(REQUEST_SECONDS)  # a caller stopped halfway must not hold up the others
     data, fds, _, _ = socket.recv_fds(connection, 1 << 16, 3)
-    size, data = int.from_bytes(data[:8], "big"), data[8:]
-    while len(data) < size:
-        more = connection.recv(size - len(data))
-        if not more:
-            raise ConnectionError("the caller went away")
-        data += more
-    return json.loads(data), fds
+    try:
+        size, data = int.from_bytes(data[:8], "big"), data[8:]
+        while len(data) < size:
+            more = connection.recv(size - len(data))
+            if not more:
+                raise ConnectionError("the caller went away")
+            data += more
+        request = json.loads(data)
+    except (OSError, ValueError):
+        for fd in fds:
+            os.close(fd)
+        raise
+    connection.settimeout(None)
+    return request, fds
 
 
 def serve() -> None:
@@ -207,53 +237,51 @@ def serve() -> None:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
     listener.listen(16)
-    listener.settimeout(60)
+    listener.settimeout(IDLE_SECONDS)
     ours = path.stat().st_ino
-    last_build = time.monotonic()
-    while True:
-        reap()
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
-            if time.monotonic() - last_build > IDLE_SECONDS:
-                break
-            continue
-        with connection:
-            try:
-                request, fds = receive(connection)
-            except (OSError, ValueError) as error:
-                print(f"a request could not be read: {error}", flush=True)
-                continue
-            if request.get("stop") or request["key"] != key:
-                if path.exists() and path.stat().st_ino == ours:
-                    path.unlink()
-                listener.close()
-                connection.sendall(b"stopped\n" if request.get("stop") else b"stale\n")
-                return
-            last_build = time.monotonic()
-            sys.stdout.flush()
-            if os.fork() == 0:
-                listener.close()
-                run_build(connection, request, fds)
-            for fd in fds:
-                os.close(fd)
-    path.unlink(missing_ok=True)
-
-
-def reap() -> None:
-    """Collect the builds that have ended (their exit status went to their callers)."""
+    # The builds' exit statuses go to their callers: the system need not keep them for this process.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        pass
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:  # idle
+                return
+            with connection:
+                try:
+                    request, fds = receive(connection)
+                except (OSError, ValueError) as error:
+                    print(f"a request could not be read: {error}", flush=True)
+                    continue
+                if request.get("stop") or request["key"] != key:
+                    listener.close()
+                    release(path, ours)
+                    connection.sendall(b"stopped\n" if request.get("stop") else b"stale\n")
+                    return
+                sys.stdout.flush()
+                if os.fork() == 0:
+                    listener.close()
+                    run_build(connection, request, fds)
+                for fd in fds:
+                    os.close(fd)
+    finally:
+        release(path, ours)
+
+
+def release(path: Path, ours: int) -> None:
+    """Remove the socket, unless a newer server has already put its own there."""
+    with contextlib.suppress(FileNotFoundError):
+        if path.stat().st_ino == ours:
+            path.unlink()
 
 
 def run_build(connection: socket.socket, request: dict, fds: list[int]) -> None:
     """In the forked process: become the caller's ``sphinx-build``; never returns."""
     code = 1
     try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # Sphinx and its workers wait for their children
         os.setpgid(0, 0)  # a group of its own, with its workers, for the caller's signals
+        connection.sendall(f"pid {os.getpid()}\n".encode())
         for target, fd in zip((0, 1, 2), fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -267,7 +295,6 @@ def run_build(connection: socket.socket, request: dict, fds: list[int]) -> None:
         time.tzset()  # what Python took from the server's environment when it started
         tempfile.tempdir = None
         sys.argv = ["sphinx-build", *request["argv"]]
-        connection.sendall(f"pid {os.getpid()}\n".encode())
         from sphinx.cmd.build import main
 
         code = main(request["argv"])

@@ -3,8 +3,9 @@
 sphinx-autobuild starts a new ``sphinx-build`` process for every change, and a cold Sphinx
 spends about 0.7 s starting up before it reads a single page. Here one Sphinx application stays
 warm between rebuilds: a save re-reads only the changed pages and writes only what they affect.
-A change to ``conf.py``, an extension or a template starts a fresh application, since those are
-loaded once. sphinx-autobuild's file watcher and browser-reloading server are reused as they are.
+A change to ``conf.py``, an extension, a template or the vocabulary starts a fresh application,
+with the project's modules imported afresh, since those are loaded once. sphinx-autobuild's file
+watcher and browser-reloading server are reused as they are.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-# Loaded once by an application: a change to one of these needs a new one.
-SETTINGS = ("conf.py", "_ext/", "_templates/", "_data/profile_vocabulary.yaml")
+import build_server
+
+# Loaded once by an application (its settings and templates) or by this process (what the
+# project's modules read when imported): a change to one of these needs a new application, with
+# the project's modules imported afresh.
+SETTINGS = ("conf.py", "_templates/", *build_server.IMPORTED)
 
 
 class WarmBuilder:
@@ -28,6 +33,9 @@ class WarmBuilder:
         self.app: Sphinx | None = None
 
     def start(self) -> Sphinx:
+        for name, module in list(sys.modules.items()):
+            if name != "__main__" and Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(self.source / "_ext"):
+                del sys.modules[name]
         return Sphinx(
             self.source, self.source, self.out / "html", self.out / "doctrees", "html",
             status=None if self.quiet else sys.stdout, warning=sys.stderr, keep_going=True, parallel=0,
