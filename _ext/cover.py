@@ -10,6 +10,7 @@ compressing them took about half a second of every rebuild).
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
 from pathlib import Path
 
@@ -52,8 +53,9 @@ def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image
 DRAWING = Path(__file__).read_bytes()
 
 
-def inputs_digest(size: tuple[int, int], texts: tuple[str, ...]) -> str:
-    digest = hashlib.sha256(repr((size, texts)).encode() + DRAWING)
+def inputs_digest(texts: tuple[str, ...]) -> str:
+    """What both images are drawn from: the texts, the drawing code and the fonts."""
+    digest = hashlib.sha256(repr(texts).encode() + DRAWING)
     for face in FACES:
         digest.update((FONTS / face).read_bytes())
     return digest.hexdigest()
@@ -71,12 +73,17 @@ def draw_images(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     texts = (app.config.html_title, app.config.pdf_subtitle, app.config.cover_byline)
+    inputs = inputs_digest(texts)
     for name, size in IMAGES.items():
-        digest = inputs_digest(size, texts)
+        digest = f"{inputs} {size[0]}x{size[1]}"
         if drawn_from(static / name) != digest:
             info = PngImagePlugin.PngInfo()
             info.add_text(DIGEST_KEY, digest)
-            draw(size, *texts).save(static / name, optimize=True, pnginfo=info)
+            # Written whole, then renamed: a file cut short would still carry its digest (a text
+            # chunk before the pixels) and never be drawn again.
+            partial = static / f"{name}.partial"
+            draw(size, *texts).save(partial, format="PNG", optimize=True, pnginfo=info)
+            os.replace(partial, static / name)
 
 
 def setup(app: Sphinx) -> dict:

@@ -57,7 +57,8 @@ def add_policy(app: Sphinx, exception: Exception | None) -> None:
         return
     # A page keeps its policy until Sphinx writes it again: the other passes leave its inline
     # scripts and styles alone.
-    for path in written_pages.fresh_pages(app):
+    _, fresh = written_pages.scan(app)
+    for path in fresh:
         written = path.read_text("utf-8")
         page = POLICY_TAG.sub("", written)
         tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'

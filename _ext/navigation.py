@@ -35,6 +35,8 @@ PARENTS: dict[str, str] = {}
 # Beside the environment: the sidebars, with the digest of what they were rendered from, one
 # file per process that rendered some (navigation.json.<process id>).
 CACHE = "navigation.json"
+# This code as loaded: a change to how sidebars are asked for renders them afresh.
+CODE = Path(__file__).read_bytes()
 
 
 def section_of(env: BuildEnvironment, docname: str, root: str) -> str:
@@ -67,7 +69,7 @@ def limit_depth(app: Sphinx, pagename: str, templatename: str, context: dict, do
         key = repr((page_key, sorted(options.items())))
         if key not in RENDERED:
             RENDERED[key] = render(**options)
-            keep(app, {key: RENDERED[key]})
+            keep(app)
         return RENDERED[key]
 
     context["toctree"] = limited
@@ -75,10 +77,10 @@ def limit_depth(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
 def sidebar_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     """A digest of what the sidebar shows: the tables of contents down to its depth (entries,
-    captions, options), the titles of the pages they list, and the builder's settings."""
+    captions, options), the titles of the pages they list, the builder's settings and this code."""
     build_info = getattr(app.builder, "build_info", None)
     settings = (build_info.config_hash, build_info.tags_hash) if build_info else ()
-    digest = hashlib.sha256(repr((sphinx.__version__, app.builder.name, settings)).encode())
+    digest = hashlib.sha256(repr((sphinx.__version__, app.builder.name, settings)).encode() + CODE)
     level, seen = [app.config.root_doc], set()
     for _ in range(app.config.navigation_maxdepth):
         listed = []
@@ -93,16 +95,12 @@ def sidebar_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     return digest.hexdigest()
 
 
-def keep(app: Sphinx, sidebars: dict[str, str]) -> None:
-    """Add newly rendered sidebars to this process's file beside the environment. Under ``-j``
-    pages are written in worker processes, whose memory ends with them; the next build reads
-    every process's file (:func:`load`)."""
-    path = Path(app.doctreedir, f"{CACHE}.{os.getpid()}")
-    saved = json.loads(path.read_text("utf-8")) if path.is_file() else {}
-    if saved.get("inputs") != app.sidebar_inputs:
-        saved = {"inputs": app.sidebar_inputs, "sidebars": {}}
-    saved["sidebars"].update(sidebars)
-    path.write_text(json.dumps(saved, sort_keys=True), "utf-8")
+def keep(app: Sphinx) -> None:
+    """Write this process's sidebars to its file beside the environment. Under ``-j`` pages are
+    written in worker processes, whose memory ends with them; the next build reads every
+    process's file (:func:`load`)."""
+    saved = {"inputs": app.sidebar_inputs, "sidebars": RENDERED}
+    Path(app.doctreedir, f"{CACHE}.{os.getpid()}").write_text(json.dumps(saved, sort_keys=True), "utf-8")
 
 
 def load(app: Sphinx, env: BuildEnvironment) -> None:
@@ -122,7 +120,7 @@ def load(app: Sphinx, env: BuildEnvironment) -> None:
             RENDERED.update(saved["sidebars"])
         path.unlink()
     if RENDERED:
-        keep(app, RENDERED)
+        keep(app)
 
 
 def setup(app: Sphinx) -> dict:

@@ -2,7 +2,7 @@
 
 ``lean_pages.py`` (stylesheet checksums) and ``csp.py`` (the policy tag) rewrite the pages Sphinx
 writes. After an edit Sphinx writes a handful of pages; going over every page again made a
-one-page rebuild grow with the size of the site (seconds at 1,000 profiles). So a stamp is
+one-page rebuild read the whole site (seconds at 1,000 profiles). So a stamp is
 touched when a build's passes have all run, and a page is *fresh* if it changed since then:
 written by this build, or by an earlier one that failed or was interrupted before its passes ran.
 Without a stamp (a first build, or after ``make clean``) every page is fresh.
@@ -17,6 +17,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from site_meta import SITE_BUILDERS
+
 # Beside Sphinx's own build state (the environment), not among the published files.
 STAMP = "pages-finished.stamp"
 
@@ -25,25 +26,26 @@ def runs_passes(app: Sphinx) -> bool:
     return app.builder.name in SITE_BUILDERS and not app.tags.has("preview")
 
 
-def site_pages(app: Sphinx) -> list[Path]:
-    return sorted(Path(app.outdir).rglob("*.html"))
-
-
-def fresh_pages(app: Sphinx, pages: list[Path] | None = None) -> list[Path]:
-    """The fresh ones of ``pages`` (by default, every page of the site)."""
-    pages = site_pages(app) if pages is None else pages
-    stamp = Path(app.doctreedir, STAMP)
-    if not stamp.is_file():
-        return pages
-    finished = stamp.stat().st_mtime_ns
-    # ">=": where the file system keeps coarse times, a page written just after the stamp may
-    # carry the same time. A finished page passed over again comes out the same.
-    return [page for page in pages if page.stat().st_mtime_ns >= finished]
+def scan(app: Sphinx) -> tuple[list[Path], list[Path]]:
+    """Every page of the site, and the fresh ones among them: listed once per build, for all the
+    passes (the first one runs before any of them rewrites a page)."""
+    if not hasattr(app, "pages_scanned"):
+        pages = sorted(Path(app.outdir).rglob("*.html"))
+        stamp = Path(app.doctreedir, STAMP)
+        fresh = pages
+        if stamp.is_file():
+            finished = stamp.stat().st_mtime_ns
+            # ">=": where the file system keeps coarse times, a page written just after the stamp
+            # may carry the same time. A finished page passed over again comes out the same.
+            fresh = [page for page in pages if page.stat().st_mtime_ns >= finished]
+        app.pages_scanned = (pages, fresh)
+    return app.pages_scanned
 
 
 def touch_stamp(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and runs_passes(app):
         Path(app.doctreedir, STAMP).touch()
+    vars(app).pop("pages_scanned", None)  # the preview builds again with the same application
 
 
 def setup(app: Sphinx) -> dict:
