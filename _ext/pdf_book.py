@@ -13,7 +13,8 @@ module, in a worker process, typesets them one after another and joins them with
   named destination ``id`` once the parts are joined;
 * **bookmarks** are gathered from every part and nested by their level across parts;
 * **an unchanged part is not typeset again**: each part's PDF is kept with a digest of its HTML,
-  styles, fonts and first page number, so an edit re-typesets the edited part and the contents.
+  styles, fonts, this code and its first page number. An edit re-typesets the edited part; if
+  that part's length changes, every later part (their first pages move) and the contents too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pathlib import Path
 # How a link to a heading in another part is written (pdf_builder.link_across_parts).
 PART_LINK = "pdf-part:#"
 PX_TO_PT = 0.75
+# How every PDF of the publication is written (the book's parts and the separate documents).
+PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True}
 CONTENTS_LINK = re.compile(r'(<a class="reference internal" href="' + re.escape(PART_LINK) + r'([^"]+)")')
 
 
@@ -46,16 +49,16 @@ def typeset(html_path: Path, html: str, first_page: int, pdf_path: Path, identif
     document = HTML(string=html, base_url=str(html_path)).render(font_config=font_config, stylesheets=[counter])
     found = {
         "pages": len(document.pages),
-        "heights": [page.height for page in document.pages],
         # The first page an anchor is on (a section's box is on every page the section spans).
         "anchors": {anchor: number for number, page in reversed(list(enumerate(document.pages))) for anchor in page.anchors},
+        # Where each bookmark points, in PDF points from the page's bottom left.
         "bookmarks": [
-            [level, label, number, x, y, state]
+            [level, label, number, x * PX_TO_PT, (page.height - y) * PX_TO_PT, state]
             for number, page in enumerate(document.pages)
             for level, label, (x, y), state in page.bookmarks
         ],
     }
-    document.write_pdf(str(pdf_path), pdf_identifier=identifier.encode(), uncompressed_pdf=False, optimize_images=True)
+    document.write_pdf(str(pdf_path), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
     del document
     gc.collect()  # the part's boxes, before the next part is laid out
     return found
@@ -158,25 +161,21 @@ def render_book(front_path: str, part_paths: list[str], pdf_path: str, shared: s
             kept = state[name] = {"key": key, **typeset(html_path, html, first_page, folder / f"{name}.pdf", key[:32], font_config)}
         return kept
 
-    body, first_page = [], 1
+    names, body, printed, first_page = [], [], {}, 1  # printed: anchor → the number on its page
     for number, path in enumerate(part_paths, 1):
-        body.append(part(f"part-{number:03d}", Path(path), Path(path).read_text("utf-8"), first_page))
+        names.append(f"part-{number:03d}")
+        body.append(part(names[-1], Path(path), Path(path).read_text("utf-8"), first_page))
+        printed.update({anchor: first_page + page for anchor, page in body[-1]["anchors"].items()})
         first_page += body[-1]["pages"]
-    printed, offset = {}, 0  # anchor → the number printed on its page
-    for found in body:
-        printed.update({anchor: offset + page + 1 for anchor, page in found["anchors"].items()})
-        offset += found["pages"]
     contents = part("front", Path(front_path), number_contents(front, printed), 1)
+    names.insert(0, "front")
 
-    bookmarks, offset, names = [], 0, ["front", *(f"part-{n:03d}" for n in range(1, len(body) + 1))]
+    bookmarks, offset = [], 0
     for found in (contents, *body):
-        for level, label, page, x, y, mark_state in found["bookmarks"]:
-            top = (found["heights"][page] - y) * PX_TO_PT
-            bookmarks.append([level, label, offset + page, x * PX_TO_PT, top, mark_state])
+        bookmarks += [[level, label, offset + page, *rest] for level, label, page, *rest in found["bookmarks"]]
         offset += found["pages"]
     join([folder / f"{name}.pdf" for name in names], bookmarks, contents["pages"], out, language)
-    kept = set(names)
-    for stale in set(state) - kept:
+    for stale in set(state) - set(names):
         (folder / f"{stale}.pdf").unlink(missing_ok=True)
         del state[stale]
     state_path.write_text(json.dumps(state, sort_keys=True))

@@ -29,6 +29,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from fnmatch import fnmatch
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 from docutils import nodes
@@ -45,6 +46,10 @@ logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "print_theme"
 FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
+# How the PDFs are made (this code, the book's, and the libraries'): a change renders them afresh.
+RENDERING = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(pdf_book.__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')}".encode()
+).hexdigest()
 
 
 # -- Unique ids across the assembled book --------------------------------------------------------
@@ -194,13 +199,7 @@ def render(html_path: str, pdf_path: str, identifier: str) -> float:
     from weasyprint.text.fonts import FontConfiguration
 
     start = time.perf_counter()
-    HTML(filename=html_path).write_pdf(
-        pdf_path,
-        font_config=FontConfiguration(),
-        pdf_identifier=identifier.encode(),
-        uncompressed_pdf=False,
-        optimize_images=True,
-    )
+    HTML(filename=html_path).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **pdf_book.PDF_OPTIONS)
     return time.perf_counter() - start
 
 
@@ -212,6 +211,12 @@ def covered_characters() -> frozenset[int]:
     for font in sorted(FONTS_DIR.glob("*.[ot]tf")):
         covered.update(TTFont(font, lazy=True).getBestCmap())
     return frozenset(covered)
+
+
+def page_text(html_path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html_path.read_text("utf-8"), "html.parser").get_text()
 
 
 def uncovered(text: str) -> list[str]:
@@ -316,10 +321,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             self.write_doc(docname, self.env.get_and_resolve_doctree(docname, self))
         self.standalone = None
 
-    def check_fonts(self, docname: str, html_path: Path) -> None:
-        from bs4 import BeautifulSoup
-
-        missing = uncovered(BeautifulSoup(html_path.read_text("utf-8"), "html.parser").get_text())
+    def check_fonts(self, docname: str, missing: list[str]) -> None:
         if missing:
             listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in missing)
             logger.warning(
@@ -335,27 +337,29 @@ class PdfBuilder(SingleFileHTMLBuilder):
         book = [outdir / f"{name}.html" for name in (self.book_front, *self.book_parts)]
         jobs = [(self.config.root_doc, self.config.pdf_basename, book)]
         jobs += [(doc, doc, [outdir / f"{doc}.html"]) for doc in self.separate_documents()]
-        shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images")
+        shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
         cache_path = outdir / CACHE_FILE
         cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
         for docname, stem, html_paths in jobs:
-            for html_path in html_paths:
-                self.check_fonts(docname, html_path)
             key = hashlib.sha256(b"".join(path.read_bytes() for path in html_paths) + shared.encode()).hexdigest()
-            if cache.get(stem) != key or not (outdir / f"{stem}.pdf").is_file():
-                pending.append((stem, [str(path) for path in html_paths], str(outdir / f"{stem}.pdf"), key[:32]))
-                cache[stem] = key
+            pdf = str(outdir / f"{stem}.pdf")
+            kept = cache.get(stem)
+            if not isinstance(kept, dict) or kept["key"] != key or not Path(pdf).is_file():
+                # Kept with the PDF, so an unchanged one still reports what it cannot print.
+                missing = sorted({char for path in html_paths for char in uncovered(page_text(path))})
+                kept = cache[stem] = {"key": key, "missing": missing}
+                html = [str(path) for path in html_paths]
+                if stem == self.config.pdf_basename:  # in parts, each identified by its own digest
+                    pending.append((stem, pdf_book.render_book, (html[0], html[1:], pdf, shared, self.config.language)))
+                else:
+                    pending.append((stem, render, (html[0], pdf, key[:32])))
+            self.check_fonts(docname, kept["missing"])
         logger.info(f"pdf: rendering {len(pending)} of {len(jobs)} PDFs ({len(jobs) - len(pending)} unchanged)")
         if pending:
             start = time.perf_counter()
             with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
-                futures = {
-                    stem: pool.submit(pdf_book.render_book, html[0], html[1:], pdf, shared, self.config.language)
-                    if stem == self.config.pdf_basename
-                    else pool.submit(render, html[0], pdf, identifier)
-                    for stem, html, pdf, identifier in pending
-                }
+                futures = {stem: pool.submit(function, *arguments) for stem, function, arguments in pending}
                 seconds = {stem: future.result() for stem, future in futures.items()}
             book_seconds = seconds.pop(self.config.pdf_basename, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.

@@ -134,7 +134,9 @@ def test_internal_links_resolve(book):
                 continue
             destination = annotation.get("/Dest") or (annotation.get("/A") or {}).get("/D")
             if destination is None:
-                assert (annotation.get("/A") or {}).get("/URI"), annotation
+                address = str((annotation.get("/A") or {}).get("/URI") or "")
+                # An address out of the book (a link between its parts is made internal on joining).
+                assert address.startswith(("https://", "http://", "mailto:")), annotation
                 continue
             internal += 1
             if isinstance(destination, (str, pypdf.generic.TextStringObject, pypdf.generic.ByteStringObject)):
