@@ -20,7 +20,7 @@ WORK        := $(BUILDDIR)/work
 # when every format has built, so a failed or interrupted build never leaves half a site.
 SITE        := $(BUILDDIR)/html
 # Sphinx runs in a process forked from a server that has already imported it (_ext/build_server.py):
-# 0.7 s less per build. WARM= starts a new sphinx-build each time, as CI and Read the Docs do: they
+# about a second less per build (README, "Speed"). WARM= starts a new sphinx-build each time, as CI and Read the Docs do: they
 # build once per machine.
 WARM        ?= $(if $(CI)$(READTHEDOCS),,1)
 SPHINX      = $(if $(WARM),$(BIN)/python _ext/build_server.py,$(BIN)/sphinx-build)

@@ -1,8 +1,9 @@
 """``sphinx-build`` without its start-up: each build is forked from a server that has imported Sphinx.
 
-A new ``sphinx-build`` spends about 0.7 s importing Sphinx, its builders, MyST, Furo, pydantic and
-our extensions before it reads a page: half of the rebuild after an edit at 100 profiles. The
-Makefile runs Sphinx through this script instead. The first build starts a server in the
+A new ``sphinx-build`` imports Sphinx, its builders, MyST, Furo, pydantic and our extensions
+before it reads a page: about a second of the rebuild after an edit, at any size (README, "Speed":
+the edit in a new process against the edit through the server). The Makefile runs Sphinx through
+this script instead. The first build starts a server in the
 background that imports all of that once and waits on a socket; every build is then a new process
 forked from it, running ``sphinx-build``'s own ``main`` with the caller's arguments, working folder,
 environment, umask and terminal (its standard streams are passed over the socket). The server never
