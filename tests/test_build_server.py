@@ -117,3 +117,11 @@ def test_a_signal_to_the_caller_stops_the_build_and_its_workers(served):
     while left := [pid for pid, (_, _, state, _) in processes().items() if pid in group and state != "Z"]:
         assert time.monotonic() < deadline, f"still running after the caller stopped: {left}"
         time.sleep(0.1)
+
+
+def test_make_builds_through_the_server(served):
+    """The Makefile's own command (WARM=1, as on a contributor's machine; the tests run without)."""
+    result = subprocess.run(["make", f"VENV={Path(sys.executable).parent.parent}", "WARM=1", "_build/work/.stamps/html"], cwd=served, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "_ext/build_server.py" in result.stdout and server_pid(served) is not None
+    assert (served / "_build" / "work" / "html" / "profiles" / "liu-yong.html").is_file()
