@@ -19,13 +19,8 @@ WORK        := $(BUILDDIR)/work
 # The published site, with the PDFs and the ePub in its downloads/ folder. It is replaced only
 # when every format has built, so a failed or interrupted build never leaves half a site.
 SITE        := $(BUILDDIR)/html
-# Sphinx runs in a process forked from a server that has already imported it (_ext/build_server.py):
-# about a second less per build (README, "Speed"). WARM= starts a new sphinx-build each time, as CI and Read the Docs do: they
-# build once per machine.
-WARM        ?= $(if $(CI)$(READTHEDOCS),,1)
-SPHINX      = $(if $(WARM),$(BIN)/python _ext/build_server.py,$(BIN)/sphinx-build)
 # Each builder keeps its own environment, so formats can build side by side (make -j).
-SPHINXBUILD = $(SPHINX) $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F)
+SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F)
 
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -70,14 +65,15 @@ $(STAMP)/published: $(STAMP)/html $(STAMP)/pdf $(STAMP)/epub
 	if [ -d $(SITE) ]; then mv $(SITE) $(SITE).old; fi; mv $(SITE).new $(SITE) && rm -rf $(SITE).old
 	@touch $@
 
-# Live preview at http://127.0.0.1:8000: a warm Sphinx rebuilds the page you save and the
-# browser reloads it (_ext/preview.py).
+# Live preview at http://127.0.0.1:8000 (PORT=... for another): a warm Sphinx rebuilds the page
+# you save and the browser reloads it (tools/preview.py). It runs until Ctrl+C.
+PORT ?= 8000
 serve: | $(SETUP)
-	$(BIN)/python _ext/preview.py --out $(WORK)/serve
+	$(BIN)/python tools/preview.py --out $(WORK)/serve --port $(PORT)
 
 # A new profile from the template: make profile NAME="Jane Doe" [SLUG=jane-doe]
 profile: | $(SETUP)
-	@$(BIN)/python _ext/new_profile.py "$(NAME)" $(if $(SLUG),--slug "$(SLUG)")
+	@$(BIN)/python tools/new_profile.py "$(NAME)" $(if $(SLUG),--slug "$(SLUG)")
 
 test: | $(SETUP)
 	$(BIN)/python -m pytest tests
@@ -89,7 +85,6 @@ bench: | $(SETUP)
 
 clean:
 	rm -rf $(BUILDDIR)
-	@if [ -x $(BIN)/python ]; then $(BIN)/python _ext/build_server.py --stop; fi
 
 # External links (needs the network, so it is not part of `make test`); settings in conf.py.
 linkcheck: | $(SETUP)

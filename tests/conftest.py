@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +19,6 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 BASENAME = "mission-driven-bureaucrats-companion"
 SPHINX_BUILD = str(Path(sys.executable).parent / "sphinx-build")
-# `make` in a test starts a new sphinx-build per format, as in CI: a build server would outlive the
-# test's temporary folder (test_build_server.py tests the server).
-os.environ["WARM"] = ""
 PROJECT_FILES = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "__pycache__", ".pytest_cache", "node_modules")
 
 
@@ -28,6 +26,7 @@ PROJECT_FILES = shutil.ignore_patterns(".venv", "_build", ".git", "tests", "__py
 class Build:
     root: Path
     log: str
+    process_group: int  # make's, with every process it started
 
     @property
     def html(self) -> Path:
@@ -56,10 +55,10 @@ class Build:
 def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """Every format, built by `make` into a temporary folder, exactly as a contributor builds it."""
     out = tmp_path_factory.mktemp("build")
-    result = subprocess.run(["make", f"BUILDDIR={out}", "all"], cwd=ROOT, capture_output=True, text=True)
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log
-    return Build(out, log)
+    make = subprocess.Popen(["make", f"BUILDDIR={out}", "all"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    log, _ = make.communicate()
+    assert make.returncode == 0, log
+    return Build(out, log, make.pid)
 
 
 def profile_slugs() -> list[str]:
@@ -74,17 +73,28 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def sphinx(source: Path, builder: str = "html", *options: str, warm: bool = False) -> subprocess.CompletedProcess:
+def sphinx(source: Path, builder: str = "html", *options: str) -> subprocess.CompletedProcess:
     """Build ``source`` with the project's options (warnings are errors) and any ``options``
-    (e.g. ``-D name=value``); returns the process. ``warm``: through the project's build server
-    (_ext/build_server.py) rather than a new ``sphinx-build``.
+    (e.g. ``-D name=value``); returns the process.
 
     Dates come from a fixed SOURCE_DATE_EPOCH, as the Makefile takes them from the last commit."""
     out = source / "_build"
-    command = [sys.executable, str(source / "_ext" / "build_server.py")] if warm else [SPHINX_BUILD]
     return subprocess.run(
-        [*command, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
+        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1732838400"},
     )
+
+
+def still_running(group: int, grace: float = 10) -> bool:
+    """Whether a process of ``group`` is still there after ``grace`` seconds (one that has just
+    been stopped takes a moment to be reaped)."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.1)
+    return True

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
-from conftest import BASENAME, ROOT, profile_slugs, sphinx
+from conftest import BASENAME, ROOT, profile_slugs, sphinx, still_running
 
 import profile_schema
 
@@ -52,6 +52,10 @@ def outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
 @pytest.fixture(scope="module")
 def book(build) -> pypdf.PdfReader:
     return pypdf.PdfReader(build.pdf)
+
+
+def test_nothing_outlives_make(build):
+    assert not still_running(build.process_group), "a process that make started is still running"
 
 
 def test_every_format_builds_without_a_warning(build):

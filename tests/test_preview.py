@@ -1,40 +1,97 @@
-"""Issue 7: the live preview (`make serve`, _ext/preview.py) keeps one Sphinx warm between saves,
-and starts a fresh one, with the project's modules imported afresh, when what they read changes."""
+"""The live preview as a contributor runs it: `make serve` in a copy of the project, saves to a
+profile, the served page and a connected browser following them, and nothing left running."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
-import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
 
-# Saves, one by one, as the file watcher reports them; in a process of its own, since the
-# project copy's extensions are modules of the same names as the project's.
-SAVES = """
-import sys
-from pathlib import Path
-project = Path(sys.argv[1])
-sys.path.insert(0, str(project / "_ext"))
-from preview import WarmBuilder
+from browser_site import chromium
 
-warm = WarmBuilder(project, project / "_build" / "preview", quiet=True)
-warm()
-first = warm.app
-page = project / "profiles" / "uma-mahadevan.md"
-page.write_text(page.read_text("utf-8") + "\\nA sentence saved in the preview.\\n", "utf-8")
-warm(changed_paths=[page])
-print("same application:", warm.app is first)
-vocabulary = project / "_data" / "profile_vocabulary.yaml"
-vocabulary.write_text(vocabulary.read_text("utf-8").replace("  - local administration\\n", ""), "utf-8")
-warm(changed_paths=[vocabulary])
-print("same application:", warm.app is first)
-"""
+from conftest import ROOT, still_running
+
+VENV = ROOT / ".venv"
+PAGE = "profiles/uma-mahadevan"
 
 
-def test_the_preview_shows_a_save_and_rereads_a_changed_vocabulary(project: Path):
-    result = subprocess.run([sys.executable, "-c", SAVES, str(project)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:2] == ["same application: True", "same application: False"], result.stdout
-    page = (project / "_build" / "preview" / "html" / "profiles" / "uma-mahadevan.html").read_text("utf-8")
-    assert "A sentence saved in the preview." in page
-    # The schema reads the vocabulary when it is imported: an old import would still accept it.
-    assert "liu-yong.md" in result.stderr and "local administration" in result.stderr, result.stderr
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Preview:
+    """`make serve` running in its own process group, its output collected as it comes."""
+
+    def __init__(self, project: Path, port: int) -> None:
+        self.url = f"http://127.0.0.1:{port}/"
+        self.process = subprocess.Popen(
+            ["make", "--no-print-directory", f"VENV={VENV}", "serve", f"PORT={port}"],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
+        self.output: list[str] = []
+        threading.Thread(target=lambda: self.output.extend(self.process.stdout), daemon=True).start()
+
+    def text(self) -> str:
+        return "".join(self.output)
+
+    def wait_for(self, condition, what: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.process.poll() is None, f"make serve stopped ({what}):\n{self.text()}"
+            assert time.monotonic() < deadline, f"no {what} after {timeout} s:\n{self.text()}"
+            time.sleep(0.1)
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            assert response.status == 200
+            return response.read().decode("utf-8")
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(project):
+    page = project / f"{PAGE}.md"
+    original = page.read_text("utf-8")
+    preview = Preview(project, free_port())
+    try:
+        preview.wait_for(lambda: "Preview at " + preview.url in preview.text(), "first build")
+        assert "Uma Mahadevan" in preview.get(f"{PAGE}.html")
+
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.goto(preview.url + f"{PAGE}.html")
+            # 1. A text edit: the served page shows it, and the open page reloads by itself.
+            with tab.expect_navigation(timeout=60_000):
+                page.write_text(original + "\nA sentence saved in the preview.\n", "utf-8")
+            assert "A sentence saved in the preview." in tab.content()
+            assert "A sentence saved in the preview." in preview.get(f"{PAGE}.html")
+
+        # 2. Broken front matter: the mistake is reported with file and line, and the server stays up.
+        page.write_text(original.replace("status: sketch", "status: finished", 1), "utf-8")
+        preview.wait_for(lambda: f"{PAGE}.md:" in preview.text() and "finished" in preview.text(), "error report")
+        assert "Mission Driven Bureaucrats" in preview.get("index.html")
+
+        # 3. The fix: the next build recovers.
+        page.write_text(original + "\nA sentence after the fix.\n", "utf-8")
+        preview.wait_for(lambda: "A sentence after the fix." in preview.get(f"{PAGE}.html"), "recovered page")
+
+        # 4. The vocabulary is read once per process: changing it restarts the preview, which
+        #    then checks every profile against the new one.
+        vocabulary = project / "_data" / "profile_vocabulary.yaml"
+        vocabulary.write_text(vocabulary.read_text("utf-8").replace("  - local administration\n", ""), "utf-8")
+        preview.wait_for(lambda: "restarting" in preview.text() and "liu-yong.md:" in preview.text(), "restart")
+        preview.wait_for(lambda: preview.text().count("Preview at ") == 2, "restarted server")
+        assert "Mission Driven Bureaucrats" in preview.get("index.html")
+    finally:
+        preview.stop()
+    assert not still_running(preview.process.pid), "a process of make serve outlived it"
+    assert "Traceback" not in preview.text(), preview.text()

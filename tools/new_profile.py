@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-import profile_schema
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+import profile_schema  # noqa: E402
 
 PROFILES = Path(__file__).parent.parent / "profiles"
 TO_BE_ADDED = "To be added"

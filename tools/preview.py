@@ -1,0 +1,166 @@
+"""Live preview (``make serve``): the site rebuilt on every save, and the open pages reloaded.
+
+One Sphinx application stays warm in this process, so a save re-reads only the changed page
+(a new ``sphinx-build`` per save, as sphinx-autobuild runs, first spends about a second starting
+up). Built on public interfaces only:
+
+* ``watchfiles`` reports saves; each one calls :meth:`Sphinx.build` on the warm application;
+* ``http.server`` serves the built site, adding to every page one script,
+  ``/_preview/reload.js``, which listens to ``/_preview/events`` (server-sent events: the number
+  of the latest build) and reloads the page when a newer build is announced;
+* a save with a mistake prints it (file, line, field, fix) and keeps the last good pages served;
+  the next good save recovers;
+* a change to what is loaded only once (``conf.py``, an extension, a template, the profile
+  vocabulary) restarts this process (``os.execv``), so that no module is re-imported by hand.
+
+Stop it with Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from watchfiles import DefaultFilter, watch
+
+# Read once by a running process: a change to any of these restarts the preview.
+LOADED_ONCE = ("conf.py", "_ext/", "_templates/", "_data/profile_vocabulary.yaml")
+IGNORED_DIRS = {"_build", "tests", "tools", *DefaultFilter.ignore_dirs}
+RELOAD_SCRIPT = b"""const build = document.currentScript.dataset.build;
+new EventSource("/_preview/events").onmessage = (event) => {
+  if (event.data !== build) location.reload();
+};
+"""
+
+
+class Builds:
+    """The warm application and the number of the latest build, which waiting pages watch."""
+
+    def __init__(self, source: Path, out: Path) -> None:
+        self.source, self.out = source, out
+        # Unique across restarts of the process, so a page from before a restart reloads too.
+        self.prefix = f"{os.getpid()}.{time.time_ns()}"
+        self.count = 0
+        self.changed = threading.Condition()
+        self.app: Sphinx | None = None
+
+    @property
+    def latest(self) -> str:
+        return f"{self.prefix}.{self.count}"
+
+    def build(self) -> None:
+        start = time.perf_counter()
+        try:
+            if self.app is None:
+                self.app = Sphinx(
+                    self.source, self.source, self.out / "html", self.out / "doctrees", "html",
+                    status=None, warning=sys.stderr, parallel=0,
+                    tags=["preview"],  # extensions skip what only the published site needs
+                )
+            self.app.build()
+        except Exception as error:  # noqa: BLE001 - any failure is the contributor's to see
+            print(f"preview: the build failed: {error}\n  Fix it and save again; the last good pages stay served.", file=sys.stderr, flush=True)
+            self.app = None  # a fresh application for the next save
+            return
+        if self.app.statuscode:
+            print("preview: the problems above need fixing (the pages show what could be built)", file=sys.stderr, flush=True)
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+        print(f"preview: rebuilt in {time.perf_counter() - start:.2f} s", flush=True)
+
+
+class Handler(SimpleHTTPRequestHandler):
+    builds: Builds
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass  # a line per request would bury the build's messages
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/_preview/reload.js":
+            self.send_bytes(RELOAD_SCRIPT, "text/javascript")
+        elif path == "/_preview/events":
+            self.send_events()
+        elif (page := Path(self.translate_path(path))).is_dir() and (page / "index.html").is_file() and path.endswith("/"):
+            self.send_page(page / "index.html")
+        elif page.suffix == ".html" and page.is_file():
+            self.send_page(page)
+        else:
+            super().do_GET()
+
+    def send_bytes(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def send_page(self, page: Path) -> None:
+        tag = f'<script src="/_preview/reload.js" data-build="{self.builds.latest}"></script></body>'
+        self.send_bytes(page.read_bytes().replace(b"</body>", tag.encode(), 1), "text/html; charset=utf-8")
+
+    def send_events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        builds, sent = self.builds, None
+        try:
+            while True:
+                if builds.latest != sent:
+                    sent = builds.latest
+                    self.wfile.write(f"data: {sent}\n\n".encode())
+                else:
+                    self.wfile.write(b": still here\n\n")  # finds a closed connection
+                self.wfile.flush()
+                with builds.changed:
+                    builds.changed.wait(timeout=15)
+        except OSError:
+            pass  # the page was closed or reloaded
+
+
+def restarts(changes: set, source: Path) -> bool:
+    paths = [Path(path).resolve() for _, path in changes]
+    return any(p.is_relative_to(source) and p.relative_to(source).as_posix().startswith(LOADED_ONCE) for p in paths)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=Path("."))
+    parser.add_argument("--out", type=Path, default=Path("_build/work/serve"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    source = args.source.resolve()
+
+    builds = Builds(source, args.out.resolve())
+    builds.build()
+    handler = functools.partial(type("PreviewHandler", (Handler,), {"builds": builds}), directory=str(builds.out / "html"))
+    server = ThreadingHTTPServer((args.host, args.port), handler)
+    server.daemon_threads = True  # open event streams do not hold up a stop
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"Preview at http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
+
+    try:
+        for changes in watch(source, watch_filter=DefaultFilter(ignore_dirs=IGNORED_DIRS)):
+            if restarts(changes, source):
+                print("preview: settings, extensions or templates changed: restarting", flush=True)
+                server.server_close()
+                os.execv(sys.executable, [sys.executable, *sys.argv])
+            builds.build()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
