@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -30,8 +31,17 @@ language = "en"
 # -- General configuration ----------------------------------------------------------------------
 
 extensions = [
+    # Where the published extensions below fall short (first: it quiets one's import).
+    "compat",
+    # Published extensions: each does one job a publication needs, configured below.
     "myst_parser",
     "sphinx_design",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinxext.opengraph",
+    "sphinx_last_updated_by_git",
+    "sphinx_reredirects",
+    # Ours (_ext/), where no package does the job; ARCHITECTURE.md lists what each hooks.
     "foreign_text",
     "profiles",
     "book_pages",
@@ -40,15 +50,13 @@ extensions = [
     "pdf_builder",
     "design_flatten",
     "epub_builder",
-    "cover",
+    "artwork",
     "incremental",
     "site_meta",
-    "site_files",
     "theme_a11y",
     "navigation",
-    "lean_pages",
+    "page_assets",
     "csp",
-    "template_cache",
 ]
 
 root_doc = "index"
@@ -56,6 +64,7 @@ root_doc = "index"
 exclude_patterns = [
     "_build",
     "_ext",
+    "tools",
     "_data",
     "_templates",
     ".*",  # .venv, .git, .ci, .github, caches
@@ -121,7 +130,11 @@ html_context = {"book": BOOK}
 html_css_files = ["companion.css"]
 html_copy_source = False
 html_show_sourcelink = False
-html_last_updated_fmt = None
+# The day each page's source, or a data file it reads, was last committed
+# (sphinx-last-updated-by-git), in Furo's footer and the sitemap.
+html_last_updated_fmt = "%-d %B %Y"
+# Every profile is checked against the vocabulary, but a change to it changes no profile's text.
+git_exclude_patterns = ["_data/profile_vocabulary.yaml"]
 # The sidebar lists the book's pages; the profiles are reached from their gallery (_ext/navigation.py).
 navigation_maxdepth = 1
 html_sidebars = {
@@ -134,6 +147,7 @@ html_sidebars = {
         "sidebar/scroll-end.html",
     ]
 }
+REPOSITORY = "https://github.com/mission-driven-bureaucrats/companion/"
 html_theme_options = {
     "light_css_variables": {
         "color-brand-primary": "#8a3b12",
@@ -143,7 +157,42 @@ html_theme_options = {
         "color-brand-primary": "#f0a875",
         "color-brand-content": "#f0a875",
     },
+    # "Edit this page" at the top of every page with a source.
+    "source_repository": REPOSITORY,
+    "source_branch": "main",
+    "source_directory": "",
+    "top_of_page_buttons": ["edit"],
 }
+
+# -- Options for the files beside the pages: sitemap, 404 page, redirects ------------------------
+
+# sphinx-sitemap: every page at its canonical address, with the day of its last commit.
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = True
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# sphinx-notfound-page: 404.html links from the site's root path, so it works at any depth.
+notfound_urls_prefix = urlsplit(html_baseurl).path.rstrip("/") + "/"
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>\n<p>There is no page at this address. It may have moved, or the "
+        "link may be mistyped.</p>\n<p>Start again from <a href=\"" + notfound_urls_prefix + "index.html\">the home "
+        "page</a>, or <a href=\"" + notfound_urls_prefix + "search.html\">search the companion</a>.</p>"
+    ),
+}
+# sphinx-reredirects: an old address → its new page, kept in _data/redirects.yaml (a renamed
+# profile adds a line there, so links to its old address still lead to it).
+redirects = yaml.safe_load((ROOT / "_data" / "redirects.yaml").read_text(encoding="utf-8")) or {}
+redirect_html_template_file = "_templates/redirect.html"
+
+# -- Options for link previews (sphinxext-opengraph) and search engines (_ext/site_meta.py) ------
+
+ogp_site_url = html_baseurl
+ogp_site_name = BOOK["title"]
+ogp_image = "_static/social-card.png"  # drawn by _ext/artwork.py
+ogp_image_alt = f"{BOOK['title']}: the companion. Profiles of mission-driven public servants."
+ogp_social_cards = {"enable": False}  # our own card, drawn once, not one per page
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
 
 # -- Options for the downloads (_ext/downloads.py) ----------------------------------------------
 
@@ -165,16 +214,9 @@ pdf_separate_exclude = ["profiles/index"]
 # parts: faster edits, a bigger file). 100 keeps the real book in one part.
 pdf_book_part_size = 100
 
-# -- Options for the cover and the social card (_ext/cover.py) ----------------------------------
+# -- Options for the cover, the social card and the favicons (_ext/artwork.py) -------------------
 
 cover_byline = f"A companion to the book by {BOOK['author']}"
-
-# -- Options for site metadata (_ext/site_meta.py) ----------------------------------------------
-
-# "Edit this page" leads here, followed by the page's source path (the repository's default branch).
-site_edit_url = "https://github.com/mission-driven-bureaucrats/companion/edit/main/"
-# What search results and link previews say of a page that has no summary or text of its own.
-site_description = pdf_subject
 
 # -- Options for ePub output ----------------------------------------------------------------------
 
@@ -192,10 +234,12 @@ epub_show_urls = "footnote"
 epub_use_index = False
 # The landing page's toctree is hidden on the site (Furo shows it in the sidebar); the ePub needs it.
 epub_tocscope = "includehidden"
-epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by _ext/cover.py
+epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by _ext/artwork.py
 # Files the ePub pages never reference (epubcheck reports them as unused).
 epub_exclude_files = [
     "_static/basic.css", "_static/minus.png", "_static/plus.png",  # Sphinx's, unused by our pages
     "_static/social-card.png", "_static/gallery-filters.js",  # the site's, not the book's
     ".buildinfo.bak",  # Sphinx keeps the previous .buildinfo when the settings change
+    "sitemap.xml",  # sphinx-sitemap writes one for every builder; the site's is the one published
+    *(f"{old}.html" for old in redirects),  # sphinx-reredirects' pages, for the site
 ]

@@ -3,12 +3,13 @@
 The policy lets a page load scripts, styles, images and fonts only from the site itself, and run
 no inline script but the theme's own (allowed by its hash), so even markup that slipped past
 ``content_guard.py`` could neither run code nor pull anything from elsewhere. It is a ``<meta>``
-tag, since static hosts (GitHub Pages, Read the Docs) set no headers of ours.
+tag, since static hosts (GitHub Pages, Read the Docs) set no headers of ours. No package does
+this for Sphinx.
 
-The hashes are taken from the pages as written, after every other change to them: Furo's inline
-script and style carry values from the settings, so a hash of the template would go stale.
-Inline ``style`` attributes stay allowed (``style-src-attr``): Furo's icons use them, and they
-cannot run code.
+The hashes are taken from the pages as written, after the build: Furo's inline script and style
+carry values from the settings, so a hash of the template would go stale. Inline ``style``
+attributes stay allowed (``style-src-attr``): Furo's icons use them, and they cannot run code.
+The live preview (tag ``preview``) is served from this machine only and goes without.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from pathlib import Path
 
 from sphinx.application import Sphinx
 
-import written_pages
+from site_meta import SITE_BUILDERS
 
 # Inline blocks the browser runs: scripts without src (JSON-LD is data, not run) and styles.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", re.DOTALL)
@@ -51,24 +53,23 @@ def policy(page: str) -> str:
     )
 
 
+def with_policy(page: str) -> str:
+    """``page`` with its policy tag just after the character set (replacing an older one)."""
+    page = POLICY_TAG.sub("", page)
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
+    return CHARSET.sub(lambda match: f"{match.group(0)}\n    {tag}", page, count=1)
+
+
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
-    # Not in the live preview, which is served from this machine only (written_pages.py).
-    if exception or not written_pages.runs_passes(app):
+    if exception or app.builder.name not in SITE_BUILDERS or app.tags.has("preview"):
         return
-    # A page keeps its policy until Sphinx writes it again: the other passes leave its inline
-    # scripts and styles alone.
-    _, fresh = written_pages.scan(app)
-    for path in fresh:
+    for path in Path(app.outdir).rglob("*.html"):
         written = path.read_text("utf-8")
-        page = POLICY_TAG.sub("", written)
-        tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
-        page = CHARSET.sub(lambda match, tag=tag: f"{match.group(0)}\n    {tag}", page, count=1)
-        if page != written:
+        if (page := with_policy(written)) != written:
             path.write_text(page, "utf-8")
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("written_pages")
-    # After the other extensions that rewrite the written pages (lean_pages.py, site_files.py).
+    # Last: after every other extension that writes pages (sphinx-notfound-page, sphinx-reredirects).
     app.connect("build-finished", add_policy, priority=990)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -81,7 +81,7 @@ class FillDownloadButtons(SphinxPostTransform):
             here = self.app.builder.get_target_uri(self.env.docname)
             box = nodes.container(classes=["download-buttons"])
             for label, path in (("Download the companion (PDF)", addresses(self.config)["pdf"]), ("Download the companion (ePub)", addresses(self.config)["epub"])):
-                box += nodes.paragraph("", "", nodes.reference(label, label, refuri=relative_uri(here, path), classes=["sd-btn", "sd-btn-primary"]))
+                box += nodes.paragraph("", "", nodes.reference(label, label, refuri=relative_uri(here, path), classes=["download-button"]))
             placeholder.replace_self(box)
 
 

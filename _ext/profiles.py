@@ -247,14 +247,14 @@ def profiles_by_region(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]
 
 
 def card(docname: str, data: dict) -> filterable:
-    item = filterable(classes=["sd-card", "profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
-    body = nodes.container(classes=["sd-card-body"])
-    title = nodes.paragraph(classes=["sd-card-title", "profile-card-name"])
+    item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
+    body = nodes.container(classes=["profile-card-body"])
+    title = nodes.paragraph(classes=["profile-card-name"])
     title += doc_link(docname, data["name"])
     body += title
     role = f"{data['role']}, {data['organisation']}, {data['country']}"
     body += nodes.paragraph(role, role, classes=["profile-card-role"])
-    body += nodes.paragraph(data["summary"], data["summary"], classes=["sd-card-text"])
+    body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
     status = STATUS_LABELS[data["status"]].split(":")[0]
     body += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
     item += body

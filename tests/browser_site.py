@@ -120,9 +120,6 @@ class Load:
         bad = [f"{r.status} {r.url}" for r in self.responses if r.status >= 400]
         return [f"blocked {url}" for url in self.blocked] + self.failed + bad + self.errors
 
-    def bytes(self) -> int:
-        return sum(len(r.body()) for r in self.responses if r.status < 300)
-
 
 def open_page(context, url: str) -> tuple[object, Load]:
     """A new tab in ``context`` with ``url`` loaded, the network quiet, and what it fetched;

@@ -25,9 +25,9 @@ def edit_text(profiles: Path) -> None:
 
 
 def add_component(profiles: Path) -> None:
-    """A component no page used before: the trimmed stylesheets must take its rules back."""
+    """A sphinx-design component on a page that had none: the page must now load its styles."""
     page = profiles / "uma-mahadevan.md"
-    page.write_text(page.read_text("utf-8") + "\n:::{hint}\nThe only hint on the site.\n:::\n", "utf-8")
+    page.write_text(page.read_text("utf-8") + "\n:::{dropdown} A dropdown added by the test\nIts text.\n:::\n", "utf-8")
 
 
 def edit_name(profiles: Path) -> None:
@@ -62,13 +62,13 @@ CASES += [(edit_text, "pdf"), (add_profile, "pdf")]
 BOOK_IN_PARTS = ("-D", "pdf_book_part_size=3")
 
 
-def incremental_differs_from_clean(project: Path, change, builder: str = "html", *options: str, warm: bool = False) -> str:
-    """Build ``project``, make ``change``, build again (``warm``: through the build server), then
-    build a clean copy; the first difference between the two outputs ("" for none)."""
-    first = sphinx(project, builder, *options, warm=warm)
+def incremental_differs_from_clean(project: Path, change, builder: str = "html", *options: str) -> str:
+    """Build ``project``, make ``change``, build again, then build a clean copy; the first
+    difference between the two outputs ("" for none)."""
+    first = sphinx(project, builder, *options)
     assert first.returncode == 0, first.stdout + first.stderr
     change(project / "profiles")
-    incremental = sphinx(project, builder, *options, warm=warm)
+    incremental = sphinx(project, builder, *options)
     assert incremental.returncode == 0, incremental.stdout + incremental.stderr
     clean_project = project.parent / "clean"
     shutil.copytree(project, clean_project, ignore=shutil.ignore_patterns("_build"))
@@ -88,8 +88,9 @@ def file_times(folder: Path) -> dict[str, int]:
 
 
 def test_an_edit_rewrites_only_the_outputs_that_show_the_page(project):
-    """Editing a profile's text rewrites its page, its PDF and the book, and no other output
-    made from a source page (Sphinx's own search and index pages are written by every build)."""
+    """Editing a profile's text rewrites its page, the gallery that lists it, its PDF and the
+    book, and no other output made from a source page (Sphinx's own search and index pages are
+    written by every build)."""
     for builder in ("html", "pdf"):
         assert sphinx(project, builder).returncode == 0
     before = {builder: file_times(project / "_build" / builder) for builder in ("html", "pdf")}
@@ -101,7 +102,7 @@ def test_an_edit_rewrites_only_the_outputs_that_show_the_page(project):
         for builder in ("html", "pdf")
     }
     pages = {path.relative_to(project).with_suffix(".html").as_posix() for path in project.rglob("*.md") if "_build" not in path.parts}
-    assert changed["html"] & pages == {"profiles/uma-mahadevan.html"}
+    assert changed["html"] & pages == {"profiles/uma-mahadevan.html", "profiles/index.html"}
     # What the Makefile publishes (the book's parts are its working files).
     published = {name for name in changed["pdf"] if re.fullmatch(r"(profiles/)?[^/]+\.pdf", name)}
     assert published == {"profiles/uma-mahadevan.pdf", f"{BASENAME}.pdf"}
@@ -116,10 +117,13 @@ def test_the_gallery_follows_a_front_matter_edit(project):
     assert card["data-sector"] == "justice"
 
 
-def test_a_component_new_to_the_site_gets_its_styles_back(project):
+def test_a_page_loads_the_styles_of_a_component_it_starts_to_use(project):
+    def stylesheets() -> list[str]:
+        page = BeautifulSoup((project / "_build" / "html" / "profiles" / "uma-mahadevan.html").read_text("utf-8"), "html.parser")
+        return [link["href"].split("?")[0].rsplit("/", 1)[-1] for link in page.find_all("link", rel="stylesheet")]
+
     assert sphinx(project).returncode == 0
-    furo = project / "_build" / "html" / "_static" / "styles" / "furo.css"
-    assert ".hint" not in furo.read_text("utf-8")  # trimmed away: no page used it
+    assert "sphinx-design.min.css" not in stylesheets()  # no component on the page yet
     add_component(project / "profiles")
     assert sphinx(project).returncode == 0
-    assert ".hint" in furo.read_text("utf-8")
+    assert "sphinx-design.min.css" in stylesheets()

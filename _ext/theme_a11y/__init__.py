@@ -1,8 +1,6 @@
 """Furo's markup, fixed where it fails the accessibility checks (axe-core, the Nu Html Checker,
 the keyboard tests of tests/test_browser.py).
 
-* The caption of the navigation ("Contents") is a ``<p role="heading">`` without the
-  ``aria-level`` that role requires: it gets level 2, under the page's title.
 * sphinx-design's tab labels lose an ``aria-controls`` that HTML does not allow on them.
 * On narrow screens the navigation and the contents slide in from drawers that Furo opens with
   ``<label>``\\ s, which the keyboard cannot reach, while the links of a closed drawer stay in the
@@ -20,8 +18,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.tabs import sd_tab_label
 
-SITE_BUILDERS = ("html", "dirhtml")
-CAPTION = '<p class="caption" role="heading">'
+from site_meta import SITE_BUILDERS
 
 
 def add_static_folder(app: Sphinx, config) -> None:
@@ -47,16 +44,8 @@ class TabLabelsWithoutAriaControls(SphinxPostTransform):
             label.attributes.pop("aria_controls", None)
 
 
-def fix_navigation(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if "furo_navigation_tree" in context:
-        tree = context["furo_navigation_tree"]
-        context["furo_navigation_tree"] = tree.replace(CAPTION, CAPTION[:-1] + ' aria-level="2">')
-
-
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_folder)
     app.connect("builder-inited", add_drawers_script)
     app.add_post_transform(TabLabelsWithoutAriaControls)
-    # After Furo has rendered the navigation (html-page-context, priority 500).
-    app.connect("html-page-context", fix_navigation, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,96 @@
+"""The publication's pictures, drawn with Pillow from one design: the cover
+(``_static/cover.png``, the ePub's), the social card (``_static/social-card.png``, what link
+previews show) and the favicons (``favicon.svg``, and ``favicon.png`` for home screens).
+
+They are drawn at the start of every build from the book's title and the bundled fonts, so there
+is no binary to keep in step with the text; the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from sphinx.application import Sphinx
+
+FONTS = Path(__file__).parent / "print_theme" / "static" / "fonts"
+BACKGROUND, TITLE, ACCENT, TEXT = "#2b1a10", "#fbf4ec", "#f0a875", "#e9dccf"
+IMAGES = {"cover.png": (1600, 2400), "social-card.png": (1200, 630)}
+FACES = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
+
+
+def font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONTS / name), size)
+
+
+def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image.Image:
+    width, height = size
+    scale = width / 1600 if height > width else width / 1200 * 0.62
+    image = Image.new("RGB", size, BACKGROUND)
+    pen = ImageDraw.Draw(image)
+    margin = int(width * 0.09)
+    y = int(height * (0.22 if height > width else 0.16))
+    pen.rectangle([margin, y - int(40 * scale), margin + int(180 * scale), y - int(28 * scale)], fill=ACCENT)
+    for text, face, colour, px, chars in (
+        (title, FACES[0], TITLE, 150, 14),
+        (subtitle, FACES[1], ACCENT, 70, 30),
+        (byline, FACES[2], TEXT, 52, 44),
+    ):
+        size_px = int(px * scale)
+        for line in textwrap.wrap(text, chars):
+            pen.text((margin, y), line, font=font(face, size_px), fill=colour)
+            y += int(size_px * 1.25)
+        y += int(size_px * 0.9)
+    return image
+
+
+# The favicon, on a 64-unit grid: the cover's colours, its accent bar and an "M" in one stroke.
+ICON_SIZE = 64
+ICON_BAR = (14, 10, 30, 14)
+ICON_M = ((16, 50), (16, 22), (32, 40), (48, 22), (48, 50))
+ICON_STROKE = 7
+ICON_PNG_SIZE = 192  # also the home-screen icon (apple-touch-icon)
+
+
+def icon_svg() -> str:
+    points = " ".join(f"{x},{y}" for x, y in ICON_M)
+    x0, y0, x1, y1 = ICON_BAR
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {ICON_SIZE} {ICON_SIZE}">'
+        f'<rect width="{ICON_SIZE}" height="{ICON_SIZE}" rx="12" fill="{BACKGROUND}"/>'
+        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{ACCENT}"/>'
+        f'<polyline points="{points}" fill="none" stroke="{TITLE}" stroke-width="{ICON_STROKE}" '
+        'stroke-linejoin="round" stroke-linecap="round"/></svg>\n'
+    )
+
+
+def icon_png(size: int) -> Image.Image:
+    """The SVG's drawing, at 4× then scaled down so the edges are smooth."""
+    scale = size * 4 / ICON_SIZE
+    image = Image.new("RGBA", (size * 4, size * 4), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    pen.rounded_rectangle([0, 0, size * 4 - 1, size * 4 - 1], radius=int(12 * scale), fill=BACKGROUND)
+    pen.rectangle([int(v * scale) for v in ICON_BAR], fill=ACCENT)
+    stroke = int(ICON_STROKE * scale)
+    points = [(int(x * scale), int(y * scale)) for x, y in ICON_M]
+    pen.line(points, fill=TITLE, width=stroke, joint="curve")
+    for x, y in (points[0], points[-1]):  # round caps, as in the SVG
+        pen.ellipse([x - stroke // 2, y - stroke // 2, x + stroke // 2, y + stroke // 2], fill=TITLE)
+    return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def draw_images(app: Sphinx) -> None:
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    texts = (app.config.html_title, app.config.pdf_subtitle, app.config.cover_byline)
+    for name, size in IMAGES.items():
+        draw(size, *texts).save(static / name, format="PNG", optimize=True)
+    (static / "favicon.svg").write_text(icon_svg(), encoding="utf-8")
+    icon_png(ICON_PNG_SIZE).save(static / "favicon.png", optimize=True)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("cover_byline", "", "html", types=[str])
+    app.connect("builder-inited", draw_images)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

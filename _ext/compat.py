@@ -1,0 +1,44 @@
+"""Where a published extension falls short, mended here, in one place (ARCHITECTURE.md lists it).
+
+* **sphinxext-opengraph prints a notice on import** when matplotlib, which only its per-page
+  cards need (we draw one card of our own), is missing: it is imported here first, quietly.
+* **sphinx-sitemap lists only the pages a build wrote** (jdillard/sphinx-sitemap#13, open): after
+  an edit, the sitemap would hold that one page. Before it writes the sitemap, the pages it
+  collected are set aside and every page of the site is given to it again, in name order, so an
+  incremental build writes the same sitemap as a clean one (and parallel writing, whose workers
+  report pages in any order, writes the same bytes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import queue
+
+import sphinx_sitemap
+from sphinx.application import Sphinx
+
+from site_meta import SITE_BUILDERS
+
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
+
+
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    if exception or app.builder.name not in SITE_BUILDERS:
+        return
+    collected = app.sitemap_links  # sphinx-sitemap's queue of (page, last change)
+    while True:
+        try:
+            collected.get_nowait()
+        except queue.Empty:
+            break
+    for docname in sorted(app.env.found_docs):
+        sphinx_sitemap.add_html_link(app, docname, None, {}, None)
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("sphinx_sitemap")
+    # Before sphinx-sitemap writes the file (build-finished, priority 500).
+    app.connect("build-finished", complete_sitemap, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
