@@ -104,11 +104,14 @@ lock: | $(SETUP)
 # -- Set-up ---------------------------------------------------------------------------------------
 
 # (The system is checked only while setting up, so a build with nothing to do starts nothing.)
+# UPGRADE="sphinx docutils ..." then takes the newest release of those (the GitHub job that tries
+# the pins' successors: make test PYTHON=python3.13 UPGRADE="...").
 $(SETUP): requirements.txt
 	@$(MAKE) --no-print-directory check-system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --require-hashes -r requirements.txt
+	$(if $(UPGRADE),$(BIN)/pip install -q --upgrade $(UPGRADE))
 	@touch $@
 
 # What `make` needs from the system, each with the line that installs it.

@@ -208,11 +208,6 @@ pdf_subject = "Profiles of public servants around the world, companion to " + BO
 # Documents that also get a PDF of their own (each profile page).
 pdf_separate_documents = ["profiles/*"]
 pdf_separate_exclude = ["profiles/index"]
-# The book is typeset in parts of this many documents and joined (_ext/pdf_book.py): a part's
-# memory grows with its length, an edit re-typesets the part it is in (and the parts after it, if
-# it changes the part's page count), and each part embeds its own subset of the fonts (smaller
-# parts: faster edits, a bigger file). 100 keeps the real book in one part.
-pdf_book_part_size = 100
 
 # -- Options for the cover, the social card and the favicons (_ext/artwork.py) -------------------
 

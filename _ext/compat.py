@@ -1,4 +1,5 @@
-"""Where a published extension falls short, mended here, in one place (ARCHITECTURE.md lists it).
+"""Where Sphinx or a published extension falls short, mended here: the one module outside the
+PDF and ePub builders that relies on their internals (ARCHITECTURE.md lists each place).
 
 * **sphinxext-opengraph prints a notice on import** when matplotlib, which only its per-page
   cards need (we draw one card of our own), is missing: it is imported here first, quietly.
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import queue
 
 import sphinx_sitemap
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.tabs import sd_tab_label
 
 from site_meta import SITE_BUILDERS
 
@@ -37,8 +41,26 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         sphinx_sitemap.add_html_link(app, docname, None, {}, None)
 
 
+class TabLabelsWithoutAriaControls(SphinxPostTransform):
+    """sphinx-design puts ``aria-controls`` on its tab labels, which HTML forbids on a label tied
+    to a form control (the Nu Html Checker's error); the label already names its tab."""
+
+    default_priority = 250  # after sphinx-design builds its tabs (200)
+    builders = SITE_BUILDERS
+
+    def run(self) -> None:
+        for label in self.document.findall(sd_tab_label):
+            label.attributes.pop("aria_controls", None)
+
+
+def asset_name(asset) -> str:
+    """``furo.css`` for the stylesheet ``_static/styles/furo.css`` of a page's ``css_files``."""
+    return os.path.basename(os.fspath(asset.filename))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_sitemap")
     # Before sphinx-sitemap writes the file (build-finished, priority 500).
     app.connect("build-finished", complete_sitemap, priority=400)
+    app.add_post_transform(TabLabelsWithoutAriaControls)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

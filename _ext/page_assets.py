@@ -9,11 +9,10 @@ cards and buttons), a tab set, a code block.
 
 from __future__ import annotations
 
-import os
-
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from compat import asset_name
 from site_meta import SITE_BUILDERS
 
 
@@ -38,7 +37,7 @@ def drop_unused(app: Sphinx, pagename: str, templatename: str, context: dict, do
     used = uses(doctree)
 
     def needed(asset) -> bool:
-        return used.get(os.path.basename(os.fspath(asset.filename)), True)
+        return used.get(asset_name(asset), True)
 
     # New lists for this page: Sphinx restores its own before the next one.
     context["css_files"] = [css for css in context["css_files"] if needed(css)]

@@ -5,12 +5,12 @@ and Arabic-script glyphs, rinohtype crashes on sphinx-design and cannot shape sc
 writes print HTML with its own theme (``print_theme/``: cover, title page, contents, running
 headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrint.
 
-* **The book** (``<pdf_basename>.pdf``): every document assembled into one tree, as the
+* **The companion PDF** (``<pdf_basename>.pdf``): every document assembled into one tree, as the
   ``singlehtml`` builder does, after which every id is made unique by prefixing the id of its
-  document *in the doctree*, and every reference is pointed at the new ids. The table of contents
-  is built from the same tree, so its page numbers and the bookmarks land on the same headings.
-  The tree is written as a front part (cover, title page, contents) and body parts of
-  ``pdf_book_part_size`` documents, which ``pdf_book.py`` typesets one by one and joins.
+  document *in the doctree*, and every reference is pointed at the new ids. The contents are built
+  from the same tree, and print.css prints each entry's page number (``target-counter``), so the
+  contents, the bookmarks and the pages agree. The front matter (cover, title page, contents) is
+  numbered i, ii, iii... and the body from 1, as in a printed book.
 * **Separate documents** (``pdf_separate_documents``, e.g. every profile): each printed alone,
   with links to other pages pointing at the hosted site (``html_baseurl``).
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -39,17 +38,15 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
-import pdf_book
-
 logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "print_theme"
 FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
-# How the PDFs are made (this code, the book's, and the libraries'): a change renders them afresh.
-RENDERING = hashlib.sha256(
-    Path(__file__).read_bytes() + Path(pdf_book.__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')}".encode()
-).hexdigest()
+# How the PDFs are made (this code and the libraries'): a change renders them afresh.
+RENDERING = hashlib.sha256(Path(__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')}".encode()).hexdigest()
+# How every PDF of the publication is written.
+PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True}
 
 
 # -- Unique ids across the assembled book --------------------------------------------------------
@@ -139,67 +136,41 @@ def entry(section: nodes.section) -> nodes.paragraph:
     return nodes.paragraph("", "", nodes.reference(title, title, refid=section["ids"][0]))
 
 
-def documents_in_order(tree: nodes.document, root_doc: str) -> list[str]:
-    return [root_doc, *(part["docname"] for part in tree.findall(addnodes.start_of_file))]
-
-
-def document_holders(tree: nodes.document) -> set[int]:
-    """The nodes (by ``id()``) that are or contain an inlined document."""
-    holders: set[int] = set()
-
-    def walk(node: nodes.Node) -> bool:
-        holds = isinstance(node, addnodes.start_of_file)
-        for child in node.children if isinstance(node, nodes.Element) else ():
-            holds = walk(child) or holds
-        if holds:
-            holders.add(id(node))
-        return holds
-
-    walk(tree)
-    return holders
-
-
-def book_part(tree: nodes.document, documents: set[str], root_doc: str, holders: set[int]) -> nodes.document:
-    """A copy of the book with only ``documents`` in it; the sections that hold them (the gallery
-    that holds the profiles) are kept as empty shells around them where they belong to another part."""
-
-    def copy(node: nodes.Node, inside: bool) -> nodes.Node | None:
-        if isinstance(node, addnodes.start_of_file):
-            inside = node["docname"] in documents
-        if id(node) not in holders:
-            return node.deepcopy() if inside else None
-        clone = node.copy()
-        if not inside and isinstance(clone, nodes.Element):  # a shell: no anchor, no page break
-            clone["ids"] = []
-            clone["classes"] = [name for name in clone["classes"] if name != "document-start"]
-        for child in node.children:
-            if (copied := copy(child, inside)) is not None:
-                clone += copied
-        return clone if inside or len(clone) else None
-
-    return copy(tree, root_doc in documents)
-
-
-def link_across_parts(tree: nodes.Element) -> None:
-    """A link to an id outside ``tree`` gets a ``pdf-part:`` address, joined up in the PDF."""
-    ids = {identifier for node in tree.findall(nodes.Element) for identifier in node["ids"]}
-    for reference in tree.findall(nodes.reference):
-        if "refid" in reference and reference["refid"] not in ids:
-            reference["refuri"] = pdf_book.PART_LINK + reference["refid"]
-            reference["internal"] = True  # printed as a link within the book, not an address
-            del reference["refid"]
-
-
 # -- Rendering -------------------------------------------------------------------------------------
 
 
 def render(html_path: str, pdf_path: str, identifier: str) -> float:
-    """Typeset one HTML file (runs in a worker process); returns the seconds it took."""
+    """Typeset one profile's HTML (runs in a worker process); returns the seconds it took."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     start = time.perf_counter()
-    HTML(filename=html_path).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **pdf_book.PDF_OPTIONS)
+    HTML(filename=html_path).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    return time.perf_counter() - start
+
+
+def render_book(html_path: str, pdf_path: str, identifier: str) -> float:
+    """Typeset the companion (runs in a worker process); returns the seconds it took.
+
+    WeasyPrint cannot restart the page counter where a named page begins, only on a page given by
+    its number: so the front matter is typeset alone first to count its pages, and the body's
+    first page is then told to count from 1. PDF page labels (i, ii... then 1, 2...) make a
+    reader's page numbers match the printed ones."""
+    import pikepdf
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    start = time.perf_counter()
+    fonts = FontConfiguration()
+    html = HTML(filename=html_path)
+    front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
+    body_from_1 = CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)
+    html.write_pdf(pdf_path, font_config=fonts, stylesheets=[body_from_1], pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as book:
+        labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]
+        book.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+        book.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
+        book.save(pdf_path, deterministic_id=True)
     return time.perf_counter() - start
 
 
@@ -244,11 +215,6 @@ class PdfBuilder(SingleFileHTMLBuilder):
     #: the document being printed on its own, or None while printing the book
     standalone: str | None = None
 
-    @property
-    def book_front(self) -> str:
-        """The page name of the book's front part (cover, title page, contents)."""
-        return f"{self.config.pdf_basename}-front"
-
     def get_theme_config(self) -> tuple[str, dict]:
         return "companion-print", {}
 
@@ -285,7 +251,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             "subject": self.config.pdf_subject,
             "author": self.config.author,
             "contents": self.book_contents if self.standalone is None else "",
-            "front": self.standalone is None and docname == self.book_front,
+            "front": self.standalone is None,
             "site_url": site,
             "page_url": site.rstrip("/") + "/" + docname + ".html" if self.standalone else site,
             # Sphinx's format_date honours SOURCE_DATE_EPOCH, so the date is the commit's.
@@ -303,19 +269,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
         chapters_to_top_level(book)
         mark_document_starts(book)
         make_ids_unique(book, root)
-        table = contents(book)
-        link_across_parts(table)  # the contents are a part of their own
-        self.book_contents = self.render_partial(table)["fragment"]
-        self.write_doc(self.book_front, book.copy())
-        documents, holders, size = documents_in_order(book, root), document_holders(book), self.config.pdf_book_part_size
-        self.book_parts = [f"{self.config.pdf_basename}-part-{number + 1:03d}" for number in range(math.ceil(len(documents) / size))]
-        for number, name in enumerate(self.book_parts):
-            part = book_part(book, set(documents[number * size : (number + 1) * size]), root, holders)
-            link_across_parts(part)
-            self.write_doc(name, part)
-        for stale in Path(self.outdir).glob(f"{self.config.pdf_basename}-part-*.html"):
-            if stale.stem not in self.book_parts:
-                stale.unlink()
+        self.book_contents = self.render_partial(contents(book))["fragment"]
+        self.write_doc(self.config.pdf_basename, book)
         for docname in self.separate_documents():
             self.standalone = docname
             self.write_doc(docname, self.env.get_and_resolve_doctree(docname, self))
@@ -334,26 +289,22 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         super().finish()
         outdir = Path(self.outdir)
-        book = [outdir / f"{name}.html" for name in (self.book_front, *self.book_parts)]
-        jobs = [(self.config.root_doc, self.config.pdf_basename, book)]
-        jobs += [(doc, doc, [outdir / f"{doc}.html"]) for doc in self.separate_documents()]
+        jobs = [(doc, doc) for doc in self.separate_documents()]
+        jobs.insert(0, (self.config.root_doc, self.config.pdf_basename))
         shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
         cache_path = outdir / CACHE_FILE
         cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
-        for docname, stem, html_paths in jobs:
-            key = hashlib.sha256(b"".join(path.read_bytes() for path in html_paths) + shared.encode()).hexdigest()
+        for docname, stem in jobs:
+            html = outdir / f"{stem}.html"
+            key = hashlib.sha256(html.read_bytes() + shared.encode()).hexdigest()
             pdf = str(outdir / f"{stem}.pdf")
             kept = cache.get(stem)
             if not isinstance(kept, dict) or kept["key"] != key or not Path(pdf).is_file():
                 # Kept with the PDF, so an unchanged one still reports what it cannot print.
-                missing = sorted({char for path in html_paths for char in uncovered(page_text(path))})
-                kept = cache[stem] = {"key": key, "missing": missing}
-                html = [str(path) for path in html_paths]
-                if stem == self.config.pdf_basename:  # in parts, each identified by its own digest
-                    pending.append((stem, pdf_book.render_book, (html[0], html[1:], pdf, shared, self.config.language)))
-                else:
-                    pending.append((stem, render, (html[0], pdf, key[:32])))
+                kept = cache[stem] = {"key": key, "missing": uncovered(page_text(html))}
+                # The digest of its sources identifies the PDF, so the same sources give the same bytes.
+                pending.append((stem, render_book if docname == self.config.root_doc else render, (str(html), pdf, key[:32])))
             self.check_fonts(docname, kept["missing"])
         logger.info(f"pdf: rendering {len(pending)} of {len(jobs)} PDFs ({len(jobs) - len(pending)} unchanged)")
         if pending:
@@ -376,8 +327,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("pdf_separate_exclude", [], "env", types=[list])
     # The site's own stylesheets (html_css_files) stay off paper: print.css styles the PDFs.
     app.add_config_value("pdf_css_files", [], "env", types=[list])
-    # Documents per part of the book (pdf_book.py): a part's memory grows with its length.
-    app.add_config_value("pdf_book_part_size", 100, "env", types=[int])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -192,6 +192,11 @@ class ProfilePage(SphinxTransform):
             top += sources_section(data)
 
 
+def cited(text: str, keys: list[str]) -> list[tuple[str, int | None]]:
+    """Each key cited in ``{cite}`text``` with its number in the Sources list (None: no such source)."""
+    return [(key, keys.index(key) + 1 if key in keys else None) for key in (part.strip() for part in text.split(","))]
+
+
 class CiteRole(SphinxRole):
     """``{cite}`key``` or ``{cite}`key1,key2```: numbered links to the page's Sources."""
 
@@ -205,15 +210,14 @@ class CiteRole(SphinxRole):
             return [], []
         keys = [source["key"] for source in data["sources"]]
         marks = nodes.superscript(classes=["cite"])
-        for number, key in enumerate(part.strip() for part in self.text.split(",")):
-            if key not in keys:
+        for key, number in cited(self.text, keys):
+            if number is None:
                 known = ", ".join(f"`{k}`" for k in keys) or "none yet"
                 report(path, profile_schema.Problem(self.lineno, "cite", f"no source has the key `{key}`; add it to `sources` in the front matter, or cite one of: {known}"))
                 continue
-            if number:
+            if len(marks):
                 marks += nodes.Text(",")
-            label = str(keys.index(key) + 1)
-            marks += nodes.reference(label, label, refid=f"source-{key}", reftitle=f"Source {label}")
+            marks += nodes.reference(str(number), str(number), refid=f"source-{key}", reftitle=f"Source {number}")
         return [marks], []
 
 

@@ -2,10 +2,10 @@
 
 For each N, a copy of the project with N synthetic profiles (beside the ten real ones;
 tests/synthetic.py) is built by the project's own Makefile, and the script prints: the clean
-build time and peak memory of each format, the incremental rebuild after editing one profile (the
-site alone, through the build server and in a new process, and ``make`` as a whole), the warm
-live-preview rebuild, a no-op ``make``, and the output sizes. Then, for each figure, how it grows
-with N (the exponent of a power-law fit). Usage:
+build time and peak memory of each format, the rebuild after editing one profile (the site alone,
+and ``make`` as a whole), a no-op ``make``, the live preview through ``make serve`` (from saving a
+profile to the served page showing it), the first visit's compressed bytes, and the output sizes.
+Then, for each figure, how it grows with N (the exponent of a power-law fit). Usage:
 
     make bench                      # N = 10, 100, 1000
     make bench SIZES="10 100"       # fewer sizes
@@ -13,14 +13,17 @@ with N (the exponent of a power-law fit). Usage:
 
 from __future__ import annotations
 
+import gzip
 import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +31,7 @@ sys.path[:0] = [str(ROOT / "_ext"), str(ROOT / "tests")]
 
 import synthetic  # noqa: E402
 from conftest import PROJECT_FILES  # noqa: E402
-from preview import WarmBuilder  # noqa: E402
+from test_preview import Preview, free_port  # noqa: E402
 
 VENV = ROOT / ".venv"
 FORMATS = ("html", "pdf", "epub")
@@ -45,10 +48,8 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     return wall, peak_kb / 1024, result.stdout + result.stderr
 
 
-def make(project: Path, *targets: str, warm: bool = True) -> list[str]:
-    """``make`` in ``project``; ``warm=False`` starts a new sphinx-build per format instead of
-    forking from the build server (_ext/build_server.py)."""
-    return ["make", "--no-print-directory", f"VENV={VENV}", "SPHINXOPTS=-W --keep-going -n", f"WARM={int(warm) or ''}", *targets]
+def make(project: Path, *targets: str) -> list[str]:
+    return ["make", "--no-print-directory", f"VENV={VENV}", "SPHINXOPTS=-W --keep-going -n", *targets]
 
 
 def edit(page: Path, sentence: str) -> None:
@@ -56,20 +57,51 @@ def edit(page: Path, sentence: str) -> None:
     page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
 
 
-def stop_server(project: Path) -> None:
-    subprocess.run([VENV / "bin" / "python", project / "_ext" / "build_server.py", "--stop"], check=True)
-
-
-def edits(project: Path, page: Path, command: list[str], *, cold_server: bool = False) -> float:
-    """The median wall time of three edits of ``page``, each followed by ``command``
-    (``cold_server``: with no build server running before each)."""
+def edits(project: Path, page: Path, command: list[str]) -> float:
+    """The median wall time of three edits of ``page``, each followed by ``command``."""
     samples = []
     for attempt in range(3):
-        if cold_server:
-            stop_server(project)
         edit(page, f"A sentence for the benchmark ({attempt}).")
         samples.append(timed(command, project)[0])
     return sorted(samples)[1]
+
+
+def preview(project: Path, page: Path) -> float:
+    """``make serve`` as a contributor runs it: the median of three saves of ``page``, each from
+    the save to the served page showing it."""
+    server = Preview(project, free_port())
+    address = page.relative_to(project).with_suffix(".html").as_posix()
+
+    def shows(sentence: str) -> bool:
+        try:
+            return sentence in server.get(address)
+        except (OSError, urllib.error.URLError):
+            return False
+
+    try:
+        server.wait_for(lambda: "Preview at " in server.text(), "first build", timeout=1800)
+        samples = []
+        for attempt in range(3):
+            sentence = f"A sentence saved in the preview ({attempt})."
+            time.sleep(0.5)  # the previous build's writing is over
+            start = time.perf_counter()
+            page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
+            server.wait_for(lambda: shows(sentence), "saved page", timeout=300)
+            samples.append(time.perf_counter() - start)
+        return statistics.median(samples)
+    finally:
+        server.stop()
+
+
+def compressed_kb(path: Path) -> float:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)) / 1024
+
+
+def first_visit_kb(site: Path) -> float:
+    """The landing page with every stylesheet and script it links, compressed as a host sends them."""
+    landing = site / "index.html"
+    linked = set(re.findall(r'(?:href|src)="([^"#?]+\.(?:css|js))', landing.read_text("utf-8")))
+    return compressed_kb(landing) + sum(compressed_kb(site / ref) for ref in linked if (site / ref).is_file())
 
 
 def size_mb(path: Path) -> float:
@@ -97,57 +129,38 @@ def measure(count: int) -> dict[str, float]:
         project = Path(temp) / "project"
         shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
         pages = synthetic.populate(project, count)
-        try:
-            work = project / "_build" / "work"
-            # Clean builds in new processes, as on a fresh machine (and so /usr/bin/time sees their memory).
-            for fmt in FORMATS:
-                wall, peak, log = timed(make(project, f"_build/work/.stamps/{fmt}", warm=False), project)
-                figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
-                if fmt == "pdf":
-                    match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
-                    figures["book PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
-            figures["clean make (publish) s"] = timed(make(project, "all", warm=False), project)[0]
+        work = project / "_build" / "work"
+        # Clean builds in new processes, as on a fresh machine (and so /usr/bin/time sees their memory).
+        for fmt in FORMATS:
+            wall, peak, log = timed(make(project, f"_build/work/.stamps/{fmt}"), project)
+            figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
+            if fmt == "pdf":
+                match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
+                figures["book PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
+        figures["clean make (publish) s"] = timed(make(project, "all"), project)[0]
 
-            site_only = make(project, "_build/work/.stamps/html")
-            edited = pages[count // 2]
-            figures["edit: site only, first s"] = edits(project, edited, site_only, cold_server=True)
-            figures["edit: site only s"] = edits(project, edited, site_only)
-            figures["edit: site only, new process s"] = edits(project, edited, make(project, "_build/work/.stamps/html", warm=False))
-            edit(edited, "And one for make as a whole.")
-            wall, _, log = timed(make(project, "all"), project)
-            figures["edit: make s"] = wall
-            figures["edit: PDFs re-rendered"] = float(re.search(r"rendering (\d+) of", log).group(1))
-            figures["no-op make s"] = min(timed(make(project, "all"), project)[0] for _ in range(3))
+        edited = pages[count // 2]
+        figures["edit: site only s"] = edits(project, edited, make(project, "_build/work/.stamps/html"))
+        edit(edited, "And one for make as a whole.")
+        wall, _, log = timed(make(project, "all"), project)
+        figures["edit: make s"] = wall
+        figures["edit: PDFs re-rendered"] = float(re.search(r"rendering (\d+) of", log).group(1))
+        figures["no-op make s"] = min(timed(make(project, "all"), project)[0] for _ in range(3))
 
-            # In a process of its own: extensions are modules, loaded once per process and project.
-            preview = subprocess.run([sys.executable, __file__, "preview", str(project), str(edited)], capture_output=True, text=True, check=True)
-            figures["preview: save to page s"] = float(preview.stdout.split()[-1])
+        figures["preview (make serve): save to page s"] = preview(project, edited)
 
-            site = project / "_build" / "html"
-            figures["site MB"] = size_mb(site)
-            figures["book PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
-            figures["ePub MB"] = size_mb(work / "epub" / "mission-driven-bureaucrats-companion.epub")
-            page, kb = heaviest_page_kb(site)
-            figures["largest page with resources KB"] = kb
-            print(f"  N={count}: largest page {page}", flush=True)
-        finally:  # the server of this copy of the project
-            stop_server(project)
+        site = project / "_build" / "html"
+        figures["first visit, compressed KB"] = first_visit_kb(site)
+        figures["median page HTML, compressed KB"] = statistics.median(compressed_kb(page) for page in site.rglob("*.html"))
+        figures["site MB"] = size_mb(site)
+        figures["book PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
+        figures["ePub MB"] = size_mb(work / "epub" / "mission-driven-bureaucrats-companion.epub")
+        page, kb = heaviest_page_kb(site)
+        figures["largest page with resources KB"] = kb
+        print(f"  N={count}: largest page {page}", flush=True)
     # Each size as soon as it is measured: the largest takes long.
     print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
     return figures
-
-
-def preview(project: Path, edited: Path) -> float:
-    """The median of three saves of ``edited`` to the page rewritten by the warm preview."""
-    warm = WarmBuilder(project, project / "_build" / "preview", quiet=True)
-    warm()
-    samples = []
-    for attempt in range(3):
-        edited.write_text(edited.read_text("utf-8") + f"\nA live edit, {attempt}.\n", "utf-8")
-        start = time.perf_counter()
-        warm(changed_paths=[edited])
-        samples.append(time.perf_counter() - start)
-    return sorted(samples)[1]
 
 
 def exponent(sizes: list[int], values: list[float]) -> float:
@@ -172,7 +185,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["preview"]:
-        print(preview(Path(sys.argv[2]), Path(sys.argv[3])))
-    else:
-        main()
+    main()

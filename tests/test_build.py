@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
-from conftest import BASENAME, ROOT, profile_slugs, sphinx, still_running
+from conftest import ROOT, profile_slugs, still_running
 
 import profile_schema
 
@@ -139,7 +139,7 @@ def test_internal_links_resolve(book):
             destination = annotation.get("/Dest") or (annotation.get("/A") or {}).get("/D")
             if destination is None:
                 address = str((annotation.get("/A") or {}).get("/URI") or "")
-                # An address out of the book (a link between its parts is made internal on joining).
+                # An address out of the book.
                 assert address.startswith(("https://", "http://", "mailto:")), annotation
                 continue
             internal += 1
@@ -265,20 +265,3 @@ def test_tabs_and_dropdowns_are_flattened_for_reading_systems_and_paper(build, b
     assert "The first tab’s text." in text and "The second tab’s text." in text and "Its hidden text." in text
     site = build.soup("style-guide.html")
     assert site.select(".sd-tab-set input") and site.select("details.sd-dropdown"), "the site keeps them interactive"
-
-
-def test_a_book_typeset_in_parts_equals_the_book_typeset_whole(project, book):
-    """pdf_book.py: parts of three pages give the same pages, contents and bookmarks as one part."""
-    result = sphinx(project, "pdf", "-D", "pdf_book_part_size=3")
-    assert result.returncode == 0, result.stdout + result.stderr
-    parts = sorted((project / "_build" / "pdf").glob(f"{BASENAME}-part-*.html"))
-    assert len(parts) >= 5
-    joined = pypdf.PdfReader(project / "_build" / "pdf" / f"{BASENAME}.pdf")
-    assert outline(joined) == outline(book)
-    assert len(joined.pages) == len(book.pages)
-    # Page by page the same text, but the title page: its date is the commit's in the build.
-    differing = [n + 1 for n, (a, b) in enumerate(zip(joined.pages, book.pages)) if a.extract_text() != b.extract_text()]
-    assert set(differing) <= {2}, differing
-    test_contents_page_numbers_match_the_bookmarks(joined)
-    test_internal_links_resolve(joined)
-    test_each_profile_starts_on_a_new_page(joined)

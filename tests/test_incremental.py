@@ -57,9 +57,8 @@ CHANGES = [edit_text, add_component, edit_front_matter, edit_name, add_profile, 
 
 
 CASES = [(change, "html") for change in CHANGES] + [(delete_profile, "epub"), (rename_profile, "epub")]
-# The book in parts of three pages (pdf_book.py), so an edit reuses the parts it did not touch.
+# The PDFs: an unchanged one is not typeset again (pdf_builder.py keeps it).
 CASES += [(edit_text, "pdf"), (add_profile, "pdf")]
-BOOK_IN_PARTS = ("-D", "pdf_book_part_size=3")
 
 
 def incremental_differs_from_clean(project: Path, change, builder: str = "html", *options: str) -> str:
@@ -79,7 +78,7 @@ def incremental_differs_from_clean(project: Path, change, builder: str = "html",
 
 @pytest.mark.parametrize(("change", "builder"), CASES, ids=[f"{c.__name__}-{b}" for c, b in CASES])
 def test_incremental_build_equals_clean_build(project, change, builder):
-    difference = incremental_differs_from_clean(project, change, builder, *(BOOK_IN_PARTS if builder == "pdf" else ()))
+    difference = incremental_differs_from_clean(project, change, builder)
     assert not difference, difference
 
 
@@ -103,7 +102,7 @@ def test_an_edit_rewrites_only_the_outputs_that_show_the_page(project):
     }
     pages = {path.relative_to(project).with_suffix(".html").as_posix() for path in project.rglob("*.md") if "_build" not in path.parts}
     assert changed["html"] & pages == {"profiles/uma-mahadevan.html", "profiles/index.html"}
-    # What the Makefile publishes (the book's parts are its working files).
+    # What the Makefile publishes.
     published = {name for name in changed["pdf"] if re.fullmatch(r"(profiles/)?[^/]+\.pdf", name)}
     assert published == {"profiles/uma-mahadevan.pdf", f"{BASENAME}.pdf"}
 

@@ -1,12 +1,10 @@
-"""Furo's markup, fixed where it fails the accessibility checks (axe-core, the Nu Html Checker,
-the keyboard tests of tests/test_browser.py).
+"""Furo's drawers, fixed where they fail the keyboard tests of tests/test_browser.py.
 
-* sphinx-design's tab labels lose an ``aria-controls`` that HTML does not allow on them.
-* On narrow screens the navigation and the contents slide in from drawers that Furo opens with
-  ``<label>``\\ s, which the keyboard cannot reach, while the links of a closed drawer stay in the
-  Tab order, focused off screen. ``static/drawers.js`` makes each label a button (Enter or Space
-  opens its drawer and moves focus into it; Escape closes it and returns focus), and
-  ``_static/companion.css`` hides a closed drawer, which takes its links out of the Tab order.
+On narrow screens the navigation and the contents slide in from drawers that Furo opens with
+``<label>``\\ s, which the keyboard cannot reach, while the links of a closed drawer stay in the
+Tab order, focused off screen. ``static/drawers.js`` makes each label a button (Enter or Space
+opens its drawer and moves focus into it; Escape closes it and returns focus), and
+``_static/companion.css`` hides a closed drawer, which takes its links out of the Tab order.
 """
 
 from __future__ import annotations
@@ -15,8 +13,6 @@ import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx_design.tabs import sd_tab_label
 
 from site_meta import SITE_BUILDERS
 
@@ -32,20 +28,7 @@ def add_drawers_script(app: Sphinx) -> None:
         app.add_js_file("drawers.js", loading_method="defer")
 
 
-class TabLabelsWithoutAriaControls(SphinxPostTransform):
-    """sphinx-design puts ``aria-controls`` on its tab labels, which HTML forbids on a label tied
-    to a form control (the Nu Html Checker's error); the label already names its tab."""
-
-    default_priority = 250  # after sphinx-design builds its tabs (200)
-    builders = SITE_BUILDERS
-
-    def run(self) -> None:
-        for label in self.document.findall(sd_tab_label):
-            label.attributes.pop("aria_controls", None)
-
-
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_folder)
     app.connect("builder-inited", add_drawers_script)
-    app.add_post_transform(TabLabelsWithoutAriaControls)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
