@@ -72,11 +72,18 @@ exclude_patterns = [
     "node_modules",
     "README.md",
     "CONTRIBUTING.md",
+    "ARCHITECTURE.md",
 ]
 templates_path = ["_templates"]
 nitpicky = True
 # Every entry says why it is ignored; nothing is ignored yet.
 nitpick_ignore = []
+# Every entry says why it is not a failure.
+suppress_warnings = [
+    # A build outside a git checkout (a copy of the sources, a release archive) has no commit
+    # dates: its pages show none, which is right, not a mistake.
+    "git.subprocess_error",
+]
 # The book is small: sections are not numbered, headings carry the structure.
 numfig = False
 
@@ -193,6 +200,8 @@ ogp_image = "_static/social-card.png"  # drawn by _ext/artwork.py
 ogp_image_alt = f"{BOOK['title']}: the companion. Profiles of mission-driven public servants."
 ogp_social_cards = {"enable": False}  # our own card, drawn once, not one per page
 ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image" />']
+# What search results and link previews say of the pages the build makes (search, 404).
+site_description = f"Profiles of public servants around the world, companion to {BOOK['title']}"
 
 # -- Options for the downloads (_ext/downloads.py) ----------------------------------------------
 

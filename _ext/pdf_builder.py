@@ -45,8 +45,9 @@ FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
 # How the PDFs are made (this code and the libraries'): a change renders them afresh.
 RENDERING = hashlib.sha256(Path(__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')}".encode()).hexdigest()
-# How every PDF of the publication is written.
-PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True}
+# How every PDF of the publication is written: tagged (PDF/UA-1), so that screen readers get its
+# headings, lists, links, figures' alt text and languages.
+PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True, "pdf_variant": "pdf/ua-1"}
 
 
 # -- Unique ids across the assembled book --------------------------------------------------------
@@ -139,11 +140,36 @@ def entry(section: nodes.section) -> nodes.paragraph:
 # -- Rendering -------------------------------------------------------------------------------------
 
 
+def tag_languages() -> None:
+    """Give each run in another language its ``/Lang`` in the PDF's structure tree.
+
+    WeasyPrint tags the document's language but not that of an element with a ``lang`` of its
+    own (``<span lang="ur">``), so a screen reader would read a name in Urdu with English rules.
+    Its structure tree is built by one internal function, wrapped here (ARCHITECTURE.md)."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def build_with_languages(box, parent, pdf, *rest):
+        lang = box.element.get("lang") if box.element is not None and box.element_tag != "html" else None
+        for element in build(box, parent, pdf, *rest):
+            if lang and "Lang" not in element:
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    build_with_languages.tags_languages = True
+    tags._build_box_tree = build_with_languages
+
+
 def render(html_path: str, pdf_path: str, identifier: str) -> float:
     """Typeset one profile's HTML (runs in a worker process); returns the seconds it took."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    tag_languages()
     start = time.perf_counter()
     HTML(filename=html_path).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
     return time.perf_counter() - start
@@ -160,6 +186,7 @@ def render_book(html_path: str, pdf_path: str, identifier: str) -> float:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    tag_languages()
     start = time.perf_counter()
     fonts = FontConfiguration()
     html = HTML(filename=html_path)

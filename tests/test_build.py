@@ -265,3 +265,14 @@ def test_tabs_and_dropdowns_are_flattened_for_reading_systems_and_paper(build, b
     assert "The first tab’s text." in text and "The second tab’s text." in text and "Its hidden text." in text
     site = build.soup("style-guide.html")
     assert site.select(".sd-tab-set input") and site.select("details.sd-dropdown"), "the site keeps them interactive"
+
+
+def test_make_one_format_then_make_clean(project):
+    """`make epub` builds the ePub alone (the README's one-format targets), and `make clean` removes
+    every build output."""
+    result = subprocess.run(["make", f"VENV={ROOT / '.venv'}", "epub"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert list((project / "_build" / "work" / "epub").glob("*.epub"))
+    assert not (project / "_build" / "work" / "pdf").exists() and not (project / "_build" / "html").exists()
+    result = subprocess.run(["make", f"VENV={ROOT / '.venv'}", "clean"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0 and not (project / "_build").exists(), result.stdout + result.stderr

@@ -37,7 +37,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from browser_site import chromium
 from conftest import BASENAME, ROOT, profile_slugs
+from test_incremental import rename_profile
 
 SLUGS = profile_slugs()
 RTD_CONFIG = ROOT / ".readthedocs.yaml"
@@ -377,3 +379,27 @@ def test_any_missing_address_gets_the_404_page_and_its_links_work(dist, missing)
 
 def test_dist_names_the_address_it_was_built_for(dist):
     check_address(dist.folder, dist.address)
+
+
+def test_a_renamed_profile_keeps_its_old_address_in_the_site_and_the_dist(project, tmp_path):
+    """Renaming a profile adds a line to _data/redirects.yaml: its old address, in the built site
+    and served from `make dist`, then leads a browser to the new page."""
+    rename_profile(project / "profiles")
+    redirects = project / "_data" / "redirects.yaml"
+    redirects.write_text(redirects.read_text("utf-8") + "profiles/liu-yong: /profiles/yong-liu.html\n", "utf-8")
+    www = tmp_path / "www"
+    with ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(www))) as server:
+        address = f"http://127.0.0.1:{server.server_address[1]}/{DIST_NAME}/"
+        env = host_environment(SITE_URL=address) | {"SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)}
+        result = subprocess.run(["make", f"VENV={ROOT / '.venv'}", "dist"], cwd=project, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        old = BeautifulSoup((project / "_build" / "html" / "profiles" / "liu-yong.html").read_text("utf-8"), "html.parser")
+        assert old.find("meta", attrs={"http-equiv": "refresh"})["content"] == "0; url=../profiles/yong-liu.html"
+        shutil.copytree(project / "_build" / "dist" / DIST_NAME, www / DIST_NAME)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(address + "profiles/liu-yong.html")
+            page.wait_for_url(address + "profiles/yong-liu.html")
+            assert page.locator("h1").first.inner_text().startswith("Liu Yong")
+        server.shutdown()

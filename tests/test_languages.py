@@ -135,8 +135,9 @@ def epub_pages(build) -> dict[str, str]:
 
 
 def print_pages(build) -> dict[str, str]:
-    """The HTML the PDF builder gave WeasyPrint: the book's parts and each profile."""
-    folder = next(path.parent for path in sorted(build.root.rglob(f"{BASENAME}-front.html")) if path.parent.name == "pdf")
+    """The HTML the PDF builder gave WeasyPrint: the companion and each profile."""
+    folder = build.root / "work" / "pdf"
+    assert (folder / f"{BASENAME}.html").is_file()
     return {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*.html")) if "_static" not in p.parts}
 
 
