@@ -134,3 +134,36 @@ def test_no_unconfirmed_detail_is_published():
     text = " ".join(Path(ROOT / "profiles" / f"{slug}.md").read_text("utf-8") for slug in PROFILES)
     for detail in ("sistahspace", "Koosina Mane", "1992", "Sudan Tribune", "Casey B. Roberts", "actress", "刘勇"):
         assert detail not in text, detail
+
+
+# -- Issue 16: prose written for each person, and corrections a program can check ----------------
+
+SHINGLE = 12  # words in a run
+SHARED_RUNS_ALLOWED = 3  # e.g. a quoted definition of the book's argument may recur
+
+
+def prose_words(slug: str) -> list[str]:
+    """The lower-cased words of a profile's prose (no front matter, citation keys, link targets or
+    comments); a word is a run of letters and digits, so "book's" is two."""
+    _, line_count = profile_schema.split_front_matter((ROOT / "profiles" / f"{slug}.md").read_text("utf-8"))
+    body = "\n".join((ROOT / "profiles" / f"{slug}.md").read_text("utf-8").split("\n")[line_count:])
+    body = re.sub(r"^%.*$", "", body, flags=re.MULTILINE)
+    body = re.sub(r"\{cite\}`[^`]*`", " ", body)
+    body = re.sub(r"\]\([^)]*\)", "]", body)
+    return re.findall(r"[^\W_]+", body.lower())
+
+
+def shared_runs() -> dict[tuple[str, ...], list[str]]:
+    """Every run of SHINGLE words that appears in two or more profiles, with those profiles."""
+    where: dict[tuple[str, ...], set[str]] = {}
+    for slug in profile_slugs():
+        words = prose_words(slug)
+        for run in {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}:
+            where.setdefault(run, set()).add(slug)
+    return {run: sorted(slugs) for run, slugs in where.items() if len(slugs) > 1}
+
+
+def test_profiles_are_not_written_from_one_template():
+    shared = shared_runs()
+    listing = "\n".join(f"  {' '.join(run)!r}: {', '.join(slugs)}" for run, slugs in sorted(shared.items(), key=lambda item: item[1]))
+    assert len(shared) <= SHARED_RUNS_ALLOWED, f"{len(shared)} runs of {SHINGLE} words appear in more than one profile (at most {SHARED_RUNS_ALLOWED}):\n{listing}"
