@@ -185,6 +185,8 @@ def profile_json_ld(app: Sphinx, data: dict, page_url: str, modified: str | None
         "workLocation": {"@type": "Country", "name": data["country"]},
         "description": data["summary"],
     }
+    if not person["jobTitle"]:  # no source states the role
+        del person["jobTitle"]
     if native := data.get("name_native"):
         # A language-tagged value, so the name in its own script keeps its language here too.
         person["alternateName"] = {"@value": native["text"], "@language": native["lang"]}

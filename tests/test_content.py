@@ -167,3 +167,19 @@ def test_profiles_are_not_written_from_one_template():
     shared = shared_runs()
     listing = "\n".join(f"  {' '.join(run)!r}: {', '.join(slugs)}" for run, slugs in sorted(shared.items(), key=lambda item: item[1]))
     assert len(shared) <= SHARED_RUNS_ALLOWED, f"{len(shared)} runs of {SHINGLE} words appear in more than one profile (at most {SHARED_RUNS_ALLOWED}):\n{listing}"
+
+
+def test_no_topic_is_given_as_a_role():
+    """The website gives Preetam Ponnappa no title, only a topic: the role is stated as unknown,
+    and the card names the topic once."""
+    import profiles as rendering
+
+    for slug, data in PROFILES.items():
+        if data["role"]:
+            assert data["role"].casefold() not in data["organisation"].casefold(), f"{slug}: the role repeats the organisation, a topic"
+    data = PROFILES["preetam-ponnappa"]
+    assert data["role"] is None
+    card = rendering.card("profiles/preetam-ponnappa", data).astext()
+    assert "Social auditing in Karnataka, India" in card and "Social auditing, Social" not in card
+    facts = rendering.header(data).astext()
+    assert f"Role\n\n{rendering.ROLE_NOT_STATED}" in facts, facts
