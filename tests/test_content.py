@@ -183,3 +183,16 @@ def test_no_topic_is_given_as_a_role():
     assert "Social auditing in Karnataka, India" in card and "Social auditing, Social" not in card
     facts = rendering.header(data).astext()
     assert f"Role\n\n{rendering.ROLE_NOT_STATED}" in facts, facts
+
+
+def profile_text(slug: str) -> str:
+    return " ".join((ROOT / "profiles" / f"{slug}.md").read_text("utf-8").split())
+
+
+def test_kuteesa_dates_are_the_sources_dates():
+    """She held the Budget post until December 2004, and no source dates her start in it; the
+    2006 article was written while she was Director, Budget (facts.md, Florence N. Kuteesa)."""
+    text = profile_text("florence-n-kuteesa")
+    assert "still Director" not in text
+    assert "turning point" not in text, "the editors' framing belongs in 'our reading'"
+    assert "1998" not in (PROFILES["florence-n-kuteesa"]["period"] or ""), "no source dates her start as Budget Director"
