@@ -196,3 +196,16 @@ def test_kuteesa_dates_are_the_sources_dates():
     assert "still Director" not in text
     assert "turning point" not in text, "the editors' framing belongs in 'our reading'"
     assert "1998" not in (PROFILES["florence-n-kuteesa"]["period"] or ""), "no source dates her start as Budget Director"
+
+
+FACTS = (ROOT.parent / "shared" / "research" / "facts.md").read_text("utf-8")
+
+
+def test_each_organisation_is_written_as_a_source_gives_it():
+    """An organisation is the book's website's or a sourced fact's, never our inference: facts.md
+    leaves Batool Asadi's cadre uncertain, so no 'Government of Balochistan'."""
+    sourced = " ".join(f"{SEED} {FACTS}".split()).casefold()
+    for slug, data in PROFILES.items():
+        organisation = re.sub(r"\s*\([^)]*\)$", "", data["organisation"])  # an abbreviation in brackets
+        assert organisation.casefold() in sourced, f"{slug}: `{data['organisation']}` is in no source"
+    assert "government" not in PROFILES["batool-asadi"]["organisation"].casefold()
