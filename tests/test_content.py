@@ -209,3 +209,13 @@ def test_each_organisation_is_written_as_a_source_gives_it():
         organisation = re.sub(r"\s*\([^)]*\)$", "", data["organisation"])  # an abbreviation in brackets
         assert organisation.casefold() in sourced, f"{slug}: `{data['organisation']}` is in no source"
     assert "government" not in PROFILES["batool-asadi"]["organisation"].casefold()
+
+
+def test_newman_quotes_the_websites_wording_as_written():
+    """The website writes "(National Parks Service)"; the agency is the National Park Service, and
+    no source dates the end of her post (facts.md, Captain Sara Newman)."""
+    text = profile_text("captain-sara-newman")
+    assert "(National Parks Service)" in SEED
+    assert "(National Parks Service)" in text, "quote the website as it is written"
+    assert "National Park Service" in text.replace("(National Parks Service)", "")
+    assert PROFILES["captain-sara-newman"]["period"] is None or not re.search(r"\d{4}\s*[–-]\s*\d{4}", PROFILES["captain-sara-newman"]["period"]), "no source gives an end"
