@@ -219,3 +219,15 @@ def test_newman_quotes_the_websites_wording_as_written():
     assert "(National Parks Service)" in text, "quote the website as it is written"
     assert "National Park Service" in text.replace("(National Parks Service)", "")
     assert PROFILES["captain-sara-newman"]["period"] is None or not re.search(r"\d{4}\s*[–-]\s*\d{4}", PROFILES["captain-sara-newman"]["period"]), "no source gives an end"
+
+
+def test_weak_sources_are_marked_where_they_are_cited():
+    """facts.md could not re-verify the Globe and Mail article and calls the blog weak: a page
+    that cites them says so in the same paragraph."""
+    for slug in PROFILES:
+        source = (ROOT / "profiles" / f"{slug}.md").read_text("utf-8").split("\n---\n", 1)[1]
+        for paragraph in source.split("\n\n"):
+            if "globeandmail-chico-mendes" in paragraph:
+                assert "could not re-check" in paragraph, slug
+            if "pleadersdiary-chico-mendes" in paragraph:
+                assert "weak source" in paragraph, slug
