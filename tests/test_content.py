@@ -231,3 +231,17 @@ def test_weak_sources_are_marked_where_they_are_cited():
                 assert "could not re-check" in paragraph, slug
             if "pleadersdiary-chico-mendes" in paragraph:
                 assert "weak source" in paragraph, slug
+
+
+def test_the_books_argument_is_cited_to_the_book_and_its_author():
+    """What the book argues is cited to its website or the author's Page 99 Test post, not to a
+    catalogue record or a membership page; the offer is the website's, not the publisher's."""
+    landing = (ROOT / "index.md").read_text("utf-8")
+    argument = landing.split("## What the book argues", 1)[1].split("\n## ", 1)[0]
+    assert "<website_url>" in argument and "page99test.blogspot.com" in argument
+    for weaker in ("goodreads", "afpol"):
+        assert weaker not in argument, weaker
+    for page in ("index.md", "buy.md"):
+        text = (ROOT / page).read_text("utf-8")
+        assert "publisher's discount offer" not in text, page
+    assert "offer published on the book's website" in landing
