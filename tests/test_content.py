@@ -245,3 +245,17 @@ def test_the_books_argument_is_cited_to_the_book_and_its_author():
         text = (ROOT / page).read_text("utf-8")
         assert "publisher's discount offer" not in text, page
     assert "offer published on the book's website" in landing
+
+
+def test_buying_links_are_built_from_the_isbn_and_link_checked():
+    """The addresses are ours, built from the ISBN: buy.yaml says so, and `make linkcheck` checks
+    every one (a form wrong for one country's store would send readers to an error page)."""
+    import runpy
+
+    comments = "\n".join(line for line in (ROOT / "_data" / "buy.yaml").read_text("utf-8").splitlines() if line.lstrip().startswith("#"))
+    assert "built by us from the book's ISBN" in " ".join(comments.replace("#", " ").split())
+    ignored = [re.compile(pattern) for pattern in runpy.run_path(str(ROOT / "conf.py"))["linkcheck_ignore"]]
+    ids = {"isbn10": BOOK["isbn10"], "isbn13_digits": BOOK["isbn13"].replace("-", "")}
+    for outlet in BUY["outlets"]:
+        address = outlet["url"].format(**ids)
+        assert not any(pattern.match(address) for pattern in ignored), f"{outlet['name']}: {address} is not link-checked"
