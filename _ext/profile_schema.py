@@ -84,7 +84,7 @@ class Profile(Strict):
 
     name: Text = Field(description="the person's name, in Latin script, as public sources write it")
     name_native: Optional[NativeName] = Field(None, description="the name in its own script (`text`, `lang`), only where a source gives it")
-    role: Text = Field(description="their role or title")
+    role: Optional[Text] = Field(description="their role or title, as a source gives it; where no source states one, write `role: null` and the page says it is not stated")
     organisation: Text = Field(description="the organisation they serve")
     country: Text = Field(description="the country")
     region: Optional[Literal[REGIONS]] = Field(None, description="world region, one of: " + ", ".join(REGIONS))

@@ -44,6 +44,7 @@ STATUS_LABELS = {
 }
 FILTERS = (("region", "Region"), ("sector", "Sector"), ("status", "Status"))
 NOT_YET_KNOWN = "not yet known"
+ROLE_NOT_STATED = "not stated in our sources"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
 
 
@@ -133,7 +134,7 @@ def header(data: dict) -> nodes.container:
         box += line
     facts = nodes.definition_list(classes=["profile-facts"])
     for label, value in (
-        ("Role", data["role"]),
+        ("Role", data["role"] or ROLE_NOT_STATED),
         ("Organisation", data["organisation"]),
         ("Country", data["country"]),
         ("Period", data.get("period")),
@@ -250,13 +251,18 @@ def profiles_by_region(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]
     return dict(sorted(groups.items()))
 
 
+def placing(data: dict) -> str:
+    """Role, organisation and country, leaving out a role no source states."""
+    return ", ".join(filter(None, (data["role"], data["organisation"], data["country"])))
+
+
 def card(docname: str, data: dict) -> filterable:
     item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
     body = nodes.container(classes=["profile-card-body"])
     title = nodes.paragraph(classes=["profile-card-name"])
     title += doc_link(docname, data["name"])
     body += title
-    role = f"{data['role']}, {data['organisation']}, {data['country']}"
+    role = placing(data)
     body += nodes.paragraph(role, role, classes=["profile-card-role"])
     body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
     status = STATUS_LABELS[data["status"]].split(":")[0]
@@ -288,7 +294,7 @@ def gallery_as_list(env: BuildEnvironment) -> list[nodes.Node]:
         for docname, data in members:
             line = nodes.paragraph()
             line += doc_link(docname, data["name"])
-            line += nodes.Text(f": {data['role']}, {data['organisation']}, {data['country']}. {data['summary']}")
+            line += nodes.Text(f": {placing(data)}. {data['summary']}")
             entries += nodes.list_item("", line)
         result.append(entries)
     return result
