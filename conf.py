@@ -145,6 +145,8 @@ html_show_sourcelink = False
 html_last_updated_fmt = "%-d %B %Y"
 # Every profile is checked against the vocabulary, but a change to it changes no profile's text.
 git_exclude_patterns = ["_data/profile_vocabulary.yaml"]
+# In UTC, not the building machine's time zone, so that every machine writes the same pages.
+git_last_updated_timezone = "UTC"
 # The sidebar lists the book's pages; the profiles are reached from their gallery (_ext/navigation.py).
 navigation_maxdepth = 1
 html_sidebars = {

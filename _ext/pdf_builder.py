@@ -15,8 +15,10 @@ headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrin
   with links to other pages pointing at the hosted site (``html_baseurl``).
 
 PDFs are rendered in parallel, one process per core, and a PDF (or a part of the book) whose
-HTML, styles, fonts and images are unchanged is not rendered again. A character that no bundled font can print fails the
-build, naming the page.
+HTML, styles, fonts and images are unchanged is not rendered again. A character that no bundled
+font can print fails the build, naming the page. WeasyPrint is set up in each worker (fonts
+subset with the pinned fontTools, runs in another language tagged) by wrapping two of its internal
+functions (ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import time
 from concurrent.futures import ProcessPoolExecutor
 from fnmatch import fnmatch
@@ -43,8 +46,9 @@ logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "print_theme"
 FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
-# How the PDFs are made (this code and the libraries'): a change renders them afresh.
-RENDERING = hashlib.sha256(Path(__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')}".encode()).hexdigest()
+# How the PDFs are made (this code and the libraries', fontTools among them: it subsets the
+# fonts): a change renders them afresh.
+RENDERING = hashlib.sha256(Path(__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')}".encode()).hexdigest()
 # How every PDF of the publication is written: tagged (PDF/UA-1), so that screen readers get its
 # headings, lists, links, figures' alt text and languages.
 PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True, "pdf_variant": "pdf/ua-1"}
@@ -140,6 +144,53 @@ def entry(section: nodes.section) -> nodes.paragraph:
 # -- Rendering -------------------------------------------------------------------------------------
 
 
+def subset_fonts_with_fonttools() -> None:
+    """Make WeasyPrint subset every font it embeds with fontTools, never with the system's HarfBuzz.
+
+    WeasyPrint subsets with libharfbuzz-subset when the system has it and with fontTools when it
+    has not, without a word, and the two write different font programs for the same glyphs (other
+    GDEF tables, bounding boxes, numbering of component glyphs). So the PDFs' bytes depended on
+    a system library (the README's set-up did not install it, CI's did) and on its version, which
+    differs between distributions. fontTools is pinned in requirements.txt: how a font is subset
+    is now fixed by the commit.
+
+    The options are those of WeasyPrint's own fontTools subsetting (``Font._fonttools_subset``),
+    with two changes that leave the glyphs as they are: GSUB and GPOS, which it drops, are deleted
+    before subsetting (fontTools would read them first: 0.1-0.4 s a font; as it is, about 25 ms a
+    font), and the font keeps its own modification date instead of taking the build's."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from weasyprint.pdf.fonts import Font
+
+    def subset_font(font: Font, to_unicode: dict, hinting: bool) -> None:
+        if not to_unicode:
+            return
+        program = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, recalcTimestamp=False)
+        for tag in ("GSUB", "GPOS"):
+            if tag in program:
+                del program[tag]
+        options = subset.Options(
+            retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
+            hinting=hinting, desubroutinize=True, notdef_outline=bool(font.missing))
+        options.drop_tables += ["GSUB", "GPOS", "SVG"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=to_unicode)
+        subsetter.subset(program)
+        out = io.BytesIO()
+        program.save(out)
+        font.file_content = out.getvalue()
+
+    Font.subset = subset_font
+
+
+def set_up_weasyprint() -> None:
+    """Run in each worker process before it renders; a second call changes nothing."""
+    subset_fonts_with_fonttools()
+    tag_languages()
+
+
 def tag_languages() -> None:
     """Give each run in another language its ``/Lang`` in the PDF's structure tree.
 
@@ -169,7 +220,7 @@ def render(html_path: str, pdf_path: str, identifier: str) -> float:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    tag_languages()
+    set_up_weasyprint()
     start = time.perf_counter()
     HTML(filename=html_path).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
     return time.perf_counter() - start
@@ -186,7 +237,7 @@ def render_book(html_path: str, pdf_path: str, identifier: str) -> float:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    tag_languages()
+    set_up_weasyprint()
     start = time.perf_counter()
     fonts = FontConfiguration()
     html = HTML(filename=html_path)
@@ -333,6 +384,10 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 # The digest of its sources identifies the PDF, so the same sources give the same bytes.
                 pending.append((stem, render_book if docname == self.config.root_doc else render, (str(html), pdf, key[:32])))
             self.check_fonts(docname, kept["missing"])
+        # tests/test_reproducible_pdfs.py renders them in a shuffled order: no PDF may depend on what
+        # its worker process rendered before it.
+        if seed := os.environ.get("PDF_SHUFFLE_SEED"):
+            random.Random(seed).shuffle(pending)
         logger.info(f"pdf: rendering {len(pending)} of {len(jobs)} PDFs ({len(jobs) - len(pending)} unchanged)")
         if pending:
             start = time.perf_counter()
