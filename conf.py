@@ -72,6 +72,7 @@ exclude_patterns = [
     "node_modules",
     "README.md",
     "CONTRIBUTING.md",
+    "ARCHITECTURE.md",
 ]
 templates_path = ["_templates"]
 nitpicky = True
