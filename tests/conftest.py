@@ -67,9 +67,14 @@ def profile_slugs() -> list[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's sources to break on purpose."""
+    """A copy of the project's sources to break on purpose, committed to a repository of its own:
+    pages are dated from their last commit (sphinx-last-updated-by-git), and outside a repository
+    that fails the build."""
     copy = tmp_path / "project"
     shutil.copytree(ROOT, copy, ignore=PROJECT_FILES)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "A copy of the project"]):
+        subprocess.run(git + command, cwd=copy, check=True)
     return copy
 
 
