@@ -125,7 +125,11 @@ check-system:
 
 # -- Browser checks (tests/test_browser.py) and the Lighthouse benchmark -----------------------------
 
-# axe-core, the Nu Html Checker and Lighthouse, as package-lock.json pins them.
+# axe-core, the Nu Html Checker, DAISY Ace and Lighthouse, as package-lock.json pins them. Ace's
+# packages would download a browser of their own (Electron's, Puppeteer's Chrome): the checks use
+# the system's Chromium instead.
+node_modules/.installed: export ELECTRON_SKIP_BINARY_DOWNLOAD = 1
+node_modules/.installed: export PUPPETEER_SKIP_DOWNLOAD = 1
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
