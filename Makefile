@@ -28,7 +28,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 # Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs.
 SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git -o -path ./node_modules \) -prune \
              -o -type f \( -name '*.md' -o -name '*.py' -o -name '*.yaml' -o -name '*.css' -o -name '*.js' \
-             -o -name '*.html' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
+             -o -name '*.html' -o -name '*.jinja' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
 SETUP   := $(VENV)/.installed
 
 .PHONY: all html pdf epub serve test bench profile clean lock audit linkcheck check-system
