@@ -47,6 +47,7 @@ extensions = [
     "book_pages",
     "content_guard",
     "downloads",
+    "citations",
     "pdf_builder",
     "design_flatten",
     "epub_builder",
