@@ -24,7 +24,8 @@ whose order we do not know), since a wrong split is worse than none.
 The three formats are written here, not with a library: each is a handful of fixed fields in a
 fixed syntax (CSL-JSON is plain JSON), and the tests read them with the published parsers
 (bibtexparser, rispy, citeproc-py), which a writer from the same library would not check.
-No Sphinx extension writes citations of a page from its own metadata.
+No published Sphinx extension writes the citation of a page itself (sphinxcontrib-bibtex cites other
+works, from .bib files).
 """
 
 from __future__ import annotations
