@@ -28,7 +28,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 # Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs.
 SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git -o -path ./node_modules \) -prune \
              -o -type f \( -name '*.md' -o -name '*.py' -o -name '*.yaml' -o -name '*.css' -o -name '*.js' \
-             -o -name '*.html' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
+             -o -name '*.html' -o -name '*.jinja' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
 SETUP   := $(VENV)/.installed
 
 .PHONY: all html pdf epub serve test bench profile clean lock audit linkcheck check-system
@@ -125,7 +125,11 @@ check-system:
 
 # -- Browser checks (tests/test_browser.py) and the Lighthouse benchmark -----------------------------
 
-# axe-core, the Nu Html Checker and Lighthouse, as package-lock.json pins them.
+# axe-core, the Nu Html Checker, DAISY Ace and Lighthouse, as package-lock.json pins them. Ace's
+# packages would download a browser of their own (Electron's, Puppeteer's Chrome): the checks use
+# the system's Chromium instead.
+node_modules/.installed: export ELECTRON_SKIP_BINARY_DOWNLOAD = 1
+node_modules/.installed: export PUPPETEER_SKIP_DOWNLOAD = 1
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@

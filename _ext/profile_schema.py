@@ -94,8 +94,8 @@ class Profile(Strict):
     status: Literal[STATUSES] = Field(description="`outline` (little is known), `sketch` (sourced, short) or `full`")
     sources: list[Source] = Field(default_factory=list, description="where every fact comes from: `key`, `title`, `url`, `publisher`, `date`; at least one unless `status: outline`")
     image: Optional[Image] = Field(None, description="a portrait with `src`, `alt`, `credit` and `licence`")
-    contributors: list[Text] = Field(min_length=1, description="who wrote or edited this page")
-    last_reviewed: datetime.date = Field(description="when the facts were last checked against the sources, YYYY-MM-DD")
+    contributors: list[Text] = Field(min_length=1, description="who wrote or edited this page, named as its authors when it is cited; write a person as `Family, Given` for reference managers to sort")
+    last_reviewed: datetime.date = Field(description="when the facts were last checked against the sources, YYYY-MM-DD; the date of its citation")
 
 
 FIELDS = tuple(Profile.model_fields)

@@ -67,9 +67,13 @@ def profile_slugs() -> list[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's sources to break on purpose."""
+    """A copy of the project's sources to break on purpose, committed to a repository of its own,
+    so that its pages are dated from their last commit as the real checkout's are."""
     copy = tmp_path / "project"
     shutil.copytree(ROOT, copy, ignore=PROJECT_FILES)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "A copy of the project"]):
+        subprocess.run(git + command, cwd=copy, check=True)
     return copy
 
 

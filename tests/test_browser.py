@@ -49,6 +49,8 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 COMPONENTS = {
     "profile header": (PROFILE, ".profile-header"),
     "profile status": (PROFILE, ".profile-status"),
+    "citation panel": (PROFILE, ".citation-panel"),
+    "book citation": ("about.html", ".book-citation .citation-files"),
     "gallery card": ("profiles/index.html", ".profile-card"),
     "gallery filter": ("profiles/index.html", ".profile-filters select"),
     "endorsement": ("endorsements.html", "blockquote.endorsement"),

@@ -61,9 +61,7 @@ def test_dates_come_from_the_commit(build):
         assert {info.date_time[:3] for info in epub.infolist()} == {time.gmtime(epoch)[:3]}
 
 
-def test_an_interrupted_build_leaves_the_published_site_intact(build, tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
+def test_an_interrupted_build_leaves_the_published_site_intact(build, project):
     shutil.copytree(build.root, project / "_build", symlinks=True)
     before = tree_hashes(project / "_build" / "html")
     page = project / "profiles" / "liu-yong.md"
