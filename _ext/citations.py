@@ -39,7 +39,6 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -211,48 +210,28 @@ def profile_work(app: Sphinx, docname: str, data: dict) -> Work:
     )
 
 
-class profile_citation(nodes.General, nodes.Element):
-    """Placeholder after a profile's header, for its citation (it carries the page's name, since
-    the PDF builder resolves the whole book at once)."""
-
-
-class AddProfileCitation(SphinxTransform):
-    """After the header that ``profiles.ProfilePage`` adds."""
-
-    default_priority = 510
-
-    def apply(self) -> None:
-        docname = self.env.docname
-        if not (is_profile(self.config, docname) and self.env.profile_data.get(docname)):
-            return
-        for header in self.document.findall(nodes.container):
-            if "profile-header" in header["classes"]:
-                header.parent.insert(header.parent.index(header) + 1, profile_citation(docname=docname))
-                return
-
-
-class FillProfileCitation(SphinxPostTransform):
-    """On the site, a "Cite this profile" section ends the page; elsewhere the citation stays
-    after the header, on the first page of the profile's PDF."""
+class ProfileCitation(SphinxPostTransform):
+    """On the site, a "Cite this profile" section ends the page; elsewhere the citation follows
+    the header, on the first page of the profile's PDF. (The header names its page: the PDF
+    builder resolves the whole book at once.)"""
 
     default_priority = 900
 
     def run(self) -> None:
         site = self.app.builder.name in SITE_BUILDERS
-        for placeholder in list(self.document.findall(profile_citation)):
-            docname = placeholder["docname"]
+        for header in list(self.document.findall(lambda node: isinstance(node, nodes.container) and "profile-header" in node["classes"])):
+            docname = header["docname"]
             work = profile_work(self.app, docname, self.env.profile_data[docname])
             if site:
                 section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"])
                 section += nodes.title("Cite this profile", "Cite this profile")
                 section += citation_text(work)
                 section += file_links(self.app.builder.get_target_uri(docname), docname)
-                placeholder.parent += section
-                placeholder.parent.remove(placeholder)
+                header.parent += section
             else:
                 line = citation_text(work, printed=self.app.builder.name == "pdf")
                 line.insert(0, nodes.strong("Cite this profile: ", "Cite this profile: "))
-                placeholder.replace_self(nodes.container("", line, classes=["citation-panel"]))
+                header.parent.insert(header.parent.index(header) + 1, nodes.container("", line, classes=["citation-panel"]))
 
 
 def highwire_tags(app: Sphinx, docname: str, work: Work) -> str:
@@ -286,32 +265,17 @@ def book_work(book: dict) -> Work:
     )
 
 
-class book_citation_files(nodes.General, nodes.Element):
-    """Placeholder for the links to the book's citation files; only the site has them."""
-
-
 class BookCitation(SphinxDirective):
-    """``{book-citation}``: the book's suggested citation, and its files on the site."""
+    """``{book-citation}``: the book's suggested citation, and its files on the site. (Each format
+    reads the sources into an environment of its own, so the site's alone gets the links.)"""
 
     def run(self) -> list[nodes.Node]:
         work = book_work(load_data(self.env, "book"))
         box = nodes.container(classes=["citation-panel", "book-citation"])
         box += citation_text(work)
-        box += book_citation_files(key=work.key)
+        if self.env.app.builder.name in SITE_BUILDERS:
+            box += file_links(self.env.docname, posixpath.join(posixpath.dirname(self.env.docname), work.key))
         return [box]
-
-
-class FillBookCitationFiles(SphinxPostTransform):
-    default_priority = 900
-
-    def run(self) -> None:
-        for placeholder in list(self.document.findall(book_citation_files)):
-            if self.app.builder.name not in SITE_BUILDERS:
-                placeholder.replace_self([])
-                continue
-            docname = self.env.docname
-            beside = posixpath.join(posixpath.dirname(docname), placeholder["key"])
-            placeholder.replace_self(file_links(self.app.builder.get_target_uri(docname), beside))
 
 
 # -- On the site: the tags and the files -------------------------------------------------------------
@@ -331,10 +295,6 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("book-citation", BookCitation)
-    app.add_node(book_citation_files)
-    app.add_node(profile_citation)
-    app.add_transform(AddProfileCitation)
-    app.add_post_transform(FillProfileCitation)
-    app.add_post_transform(FillBookCitationFiles)
+    app.add_post_transform(ProfileCitation)
     app.connect("html-page-context", page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

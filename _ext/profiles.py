@@ -120,8 +120,8 @@ def external_link(text: str, url: str) -> nodes.reference:
     return nodes.reference(text, text, refuri=url)
 
 
-def header(data: dict) -> nodes.container:
-    box = nodes.container(classes=["profile-header"])
+def header(docname: str, data: dict) -> nodes.container:
+    box = nodes.container(classes=["profile-header"], docname=docname)
     if image := data.get("image"):
         figure = nodes.figure(ids=["portrait"], classes=["profile-portrait"])  # a captioned figure needs an id
         figure += nodes.image(uri=image["src"], alt=image["alt"])
@@ -185,7 +185,7 @@ class ProfilePage(SphinxTransform):
         if not data or not sections:
             return
         top = sections[0]
-        additions = [header(data)]
+        additions = [header(self.env.docname, data)]
         if data["status"] == "outline":
             additions.append(outline_notice(self.app))
         top[1:1] = additions
