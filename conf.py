@@ -157,6 +157,7 @@ html_sidebars = {
         "sidebar/scroll-start.html",
         "sidebar/navigation.html",
         "sidebar/downloads.html",
+        "sidebar/contributors.html",
         "sidebar/scroll-end.html",
     ]
 }
@@ -240,7 +241,10 @@ epub_language = language
 epub_identifier = epub_uid = "mission-driven-bureaucrats-companion"
 epub_scheme = ""
 epub_description = pdf_subject
-epub_show_urls = "footnote"
+# Links stay links: reading systems follow them (footnotes would repeat every source's address).
+epub_show_urls = "no"
+# The editors are the creator; Sphinx would otherwise name a contributor "unknown".
+epub_contributor = ""
 epub_use_index = False
 # The landing page's toctree is hidden on the site (Furo shows it in the sidebar); the ePub needs it.
 epub_tocscope = "includehidden"
@@ -251,6 +255,7 @@ epub_exclude_files = [
     "_static/social-card.png", "_static/gallery-filters.js",  # the site's, not the book's
     ".buildinfo.bak",  # Sphinx keeps the previous .buildinfo when the settings change
     "sitemap.xml",  # sphinx-sitemap writes one for every builder; the site's is the one published
+    "contribute.xhtml", "style-guide.xhtml",  # for contributors, on the site (downloads.book_documents)
     *(f"{old}.html" for old in redirects),  # sphinx-reredirects' pages, for the site
 ]
 

@@ -5,7 +5,8 @@
 * adds the directive ``{download-buttons}`` (the landing page's buttons, on the site only);
 * adds a "Download this profile (PDF)" link to every page that has a PDF of its own
   (``pdf_separate_documents``);
-* names the folder, ``downloads/``, where ``make`` publishes the PDFs and the ePub with the site.
+* names the folder, ``downloads/``, where ``make`` publishes the PDFs and the ePub with the site;
+* says which pages the downloads hold (:func:`book_documents`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,19 @@ FOLDER = "downloads"
 
 def has_own_pdf(config, docname: str) -> bool:
     return any(fnmatch(docname, pattern) for pattern in config.pdf_separate_documents) and docname not in config.pdf_separate_exclude
+
+
+def book_documents(env, root_doc: str) -> set[str]:
+    """The pages the PDF and the ePub hold: those the landing page's tables of contents reach.
+    The others (the contributor guide, the style guide) are the site's alone, and the downloads
+    link to them there."""
+    found, waiting = set(), [root_doc]
+    while waiting:
+        docname = waiting.pop()
+        if docname not in found:
+            found.add(docname)
+            waiting += env.toctree_includes.get(docname, [])
+    return found
 
 
 def addresses(config) -> dict[str, str]:

@@ -9,6 +9,7 @@ Replaces Sphinx's ``epub`` builder with a subclass that
 * gives every XHTML page ``lang`` and ``xml:lang`` (Sphinx's ePub pages have neither, and
   reading systems and screen readers take the language from them);
 * gives the navigation document's ``<nav epub:type="toc">`` the matching role, ``doc-toc``;
+* links the pages it does not hold (the contributor guide, the style guide) on the site;
 * marks the cover image with ``properties="cover-image"``, how EPUB 3 reading systems find the
   cover (Sphinx writes only the EPUB 2 ``<meta name="cover">``);
 * writes the zip with every entry dated from ``SOURCE_DATE_EPOCH`` (the last commit), so two
@@ -35,6 +36,8 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
+from downloads import book_documents
+
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 
@@ -46,6 +49,12 @@ class BookEpubBuilder(Epub3Builder):
         """The ``<html>`` of every page (Sphinx's, with the language)."""
         lang = html.escape(self.config.epub_language)
         return f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">'
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        # A page the ePub does not hold (downloads.book_documents) is linked on the site.
+        if docname in book_documents(self.env, self.config.root_doc):
+            return super().get_target_uri(docname, typ)
+        return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
 
     def make_id(self, name: str) -> str:
         return "epub-" + hashlib.sha1(name.encode()).hexdigest()[:12]

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from fnmatch import fnmatch
@@ -40,6 +41,8 @@ from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
+
+from downloads import book_documents
 
 logger = logging.getLogger(__name__)
 
@@ -121,19 +124,39 @@ def mark_document_starts(tree: nodes.document) -> None:
 
 
 def contents(tree: nodes.document) -> nodes.bullet_list:
-    """The printed table of contents: every document's title and its second-level headings."""
+    """The printed table of contents: one line per document (a chapter, or a profile under the
+    gallery that holds it), as a book's contents list its chapters, not their sections. (Walked
+    top-down: ``inline_all_toctrees`` leaves the inlined nodes' ``parent`` pointing elsewhere.)"""
     entries = nodes.bullet_list(classes=["book-contents"])
-    for part in [tree, *tree.findall(addnodes.start_of_file)]:
-        sections = [child for child in part.children if isinstance(child, nodes.section)]
-        if not sections:
-            continue
-        top = sections[0]
-        item = nodes.list_item("", entry(top))
-        subsections = [child for child in top.children if isinstance(child, nodes.section)]
-        if subsections:
-            item += nodes.bullet_list("", *(nodes.list_item("", entry(sub)) for sub in subsections))
-        entries += item
+    entries += nodes.list_item("", entry(next(tree.findall(nodes.section))))
+
+    def walk(node: nodes.Element, depth: int) -> None:
+        for child in node.children:
+            if isinstance(child, addnodes.start_of_file):
+                if top := next((section for section in child.children if isinstance(section, nodes.section)), None):
+                    entries.append(nodes.list_item("", entry(top), classes=["contents-inner"] if depth else []))
+                walk(child, depth + 1)
+            elif isinstance(child, nodes.Element):
+                walk(child, depth)
+
+    walk(tree, 0)
     return entries
+
+
+def print_addresses(tree: nodes.Element) -> None:
+    """Paper cannot click: each link to another site gets its address as a footnote (print.css).
+    The address may break after a slash, a dot or a percent sign, never at a hyphen, so no reader
+    takes a line's end for part of it."""
+    for reference in list(tree.findall(nodes.reference)):
+        address = reference.get("refuri", "")
+        if not address.startswith(("https://", "http://")) or reference.astext() == address:
+            continue
+        note = nodes.inline(classes=["address"])
+        for number, piece in enumerate(re.split(r"(?<=[/.?&=%])", address)):
+            if number:
+                note += nodes.raw("", "<wbr>", format="html")
+            note += nodes.inline(piece, piece)
+        reference.parent.insert(reference.parent.index(reference) + 1, note)
 
 
 def entry(section: nodes.section) -> nodes.paragraph:
@@ -297,7 +320,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return "companion-print", {}
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        if self.standalone is None:
+        in_book = docname in book_documents(self.env, self.config.root_doc) or docname not in self.env.all_docs
+        if self.standalone is None and in_book:
             return super().get_target_uri(docname, typ)
         if docname == self.standalone:
             return docname + self.out_suffix  # where its print HTML is written
@@ -347,11 +371,14 @@ class PdfBuilder(SingleFileHTMLBuilder):
         chapters_to_top_level(book)
         mark_document_starts(book)
         make_ids_unique(book, root)
+        print_addresses(book)
         self.book_contents = self.render_partial(contents(book))["fragment"]
         self.write_doc(self.config.pdf_basename, book)
         for docname in self.separate_documents():
             self.standalone = docname
-            self.write_doc(docname, self.env.get_and_resolve_doctree(docname, self))
+            page = self.env.get_and_resolve_doctree(docname, self)
+            print_addresses(page)
+            self.write_doc(docname, page)
         self.standalone = None
 
     def check_fonts(self, docname: str, missing: list[str]) -> None:

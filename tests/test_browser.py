@@ -22,6 +22,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import statistics
 import subprocess
 
@@ -30,6 +31,7 @@ import pytest
 from PIL import Image
 
 from browser_site import NODE_MODULES, ROOT, chromium, open_page, serve
+from conftest import SPHINX_BUILD
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -335,6 +337,27 @@ def test_a_missing_address_gets_the_404_page_at_any_depth(site, browser, address
     page.get_by_role("link", name="the home page").click()
     page.wait_for_url(site.url("index.html"))
     context.close()
+
+
+def test_the_404_page_at_the_root_of_a_host_works_and_passes_axe(project, browser):
+    """Built for a site at a host's root (SITE_URL=https://example.org/), served at the root."""
+    result = subprocess.run(
+        [SPHINX_BUILD, "-W", "-q", "-b", "html", "-d", str(project / "_build" / "doctrees"), str(project), str(project / "_build" / "html")],
+        capture_output=True, text=True, env={**os.environ, "SITE_URL": "https://example.org/", "SOURCE_DATE_EPOCH": "1732838400"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with serve(project / "_build" / "html") as root_site:
+        assert root_site.path == "/"
+        context = new_context(browser)
+        page, load = open_page(context, root_site.url("a/b/no-such-page.html"))
+        assert page.locator("h1").first.text_content() == "Page not found"
+        assert [p for p in load.problems() if "no-such-page" not in p] == []
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)["violations"]
+        assert violations == [], violations
+        page.get_by_role("link", name="the home page").click()
+        page.wait_for_url(root_site.url("index.html"))
+        context.close()
 
 
 def test_printing_leaves_the_navigation_out(site, browser):

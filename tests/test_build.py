@@ -148,12 +148,42 @@ def test_internal_links_resolve(book):
     assert internal > 100
 
 
-def test_external_links_are_printed(book):
-    """Paper cannot click: each external link's address is printed after it, in brackets."""
-    # Line breaks and hyphenation split long addresses in the extracted text.
-    text = "".join(page.extract_text() for page in book.pages).replace("\n", "").replace(" ", "").replace("‐", "")
-    for address in ("https://danhonig.info/missiondrivenbureaucrats", "https://www.goodreads.com/book/show/199579812"):
-        assert f"({address})" in text, address
+def source_addresses() -> set[str]:
+    """Every web address the book's pages link to (the sources of the profiles among them)."""
+    found = set()
+    for page in [ROOT / "index.md", ROOT / "about.md", *(ROOT / "profiles").glob("*.md")]:
+        found.update(re.findall(r"https://[^\s)>\]\"'`]+", page.read_text("utf-8")))
+    return found
+
+
+def test_external_links_are_printed_in_notes_never_broken_at_a_hyphen(book):
+    """Paper cannot click: each external link's address is printed, in a footnote; a long one may
+    wrap, but never where a hyphen would make the line's end look like part of it."""
+    text = "\n".join(page.extract_text() for page in book.pages)
+    for address in source_addresses():
+        printed = re.search("\n?".join(map(re.escape, address)), text)
+        assert printed, f"{address} is not printed"
+        assert not re.search(r"[-\u2010]\n", printed.group(0)), f"{address} is broken at a hyphen: {printed.group(0)!r}"
+    assert not re.search(r"https?://\S*\u2010\n", text), "an address is hyphenated"
+
+
+def test_the_downloads_hold_only_the_book(build, book):
+    """No contributor pages and no section headings in the PDF's contents or the ePub's; one line
+    per chapter and per profile."""
+    contents = "\n".join(page.extract_text() for page in book.pages[:5] if ". . ." in page.extract_text())
+    lines = [re.sub(r"[ .]+\d+$", "", line).strip() for line in contents.splitlines() if re.search(r"\d$", line)]
+    assert len(lines) == len(SLUGS) + 5, lines  # the landing page, the gallery, endorsements, buy, about
+    assert not {"Contribute a profile", "Style guide", "Sources", "Context"} & set(lines), lines
+    text = " ".join(page.extract_text() for page in book.pages)
+    assert "make profile" not in text and "Style guide" not in text
+    with zipfile.ZipFile(build.epub) as epub:
+        names = epub.namelist()
+        nav = epub.read(next(name for name in names if name.endswith("nav.xhtml"))).decode()
+        pages = [epub.read(name).decode() for name in names if name.endswith(".xhtml")]
+    assert not [name for name in names if "contribute" in name or "style-guide" in name], names
+    assert "Style guide" not in nav and "Contribute" not in nav
+    assert not any("[[" in page for page in pages), "citation markers in doubled brackets"
+    assert not any('class="link-target"' in page for page in pages), "addresses repeated as footnotes"
 
 
 def test_metadata(build, book):
@@ -276,3 +306,13 @@ def test_make_one_format_then_make_clean(project):
     assert not (project / "_build" / "work" / "pdf").exists() and not (project / "_build" / "html").exists()
     result = subprocess.run(["make", f"VENV={ROOT / '.venv'}", "clean"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0 and not (project / "_build").exists(), result.stdout + result.stderr
+
+
+def test_pictures_of_the_pdfs_for_review(build):
+    """The companion's first pages and one profile's pages as pictures, beside the site's
+    screenshots (_build/screenshots/), for a reader's eye."""
+    folder = ROOT / "_build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for pdf, name, last in ((build.pdf, "pdf-companion", 6), (build.profile_pdf("batool-asadi"), "pdf-profile", 3)):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(last), str(pdf), str(folder / name)], check=True)
+    assert len(list(folder.glob("pdf-companion-*.png"))) == 6 and list(folder.glob("pdf-profile-*.png"))
