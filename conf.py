@@ -243,8 +243,9 @@ epub_scheme = ""
 epub_description = pdf_subject
 # Links stay links: reading systems follow them (footnotes would repeat every source's address).
 epub_show_urls = "no"
-# The editors are the creator; Sphinx would otherwise name a contributor "unknown".
-epub_contributor = ""
+# Sphinx requires a contributor (else it names one "unknown"); the editors are the creator, and
+# the package document names a contributor only where it is someone else (_ext/epub_templates/).
+epub_contributor = author
 epub_use_index = False
 # The landing page's toctree is hidden on the site (Furo shows it in the sidebar); the ePub needs it.
 epub_tocscope = "includehidden"
