@@ -25,16 +25,14 @@ The existing test (test_trust.py) builds twice under the same conditions; it sta
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-import pikepdf
-
 from conftest import ROOT, SPHINX_BUILD
+from test_trust import first_difference, tree_hashes
 
 # Loaded by every Python process of the second build (it is on PYTHONPATH): WeasyPrint's attempt to
 # load libharfbuzz-subset fails as on a machine without the library. (On a machine that really has
@@ -124,51 +122,6 @@ def publish(work: Path, site: Path) -> Path:
     return site
 
 
-def digests(folder: Path) -> dict[str, str]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-def pdf_difference(one: Path, two: Path) -> str:
-    """The first object that differs between two PDFs: its number and what it is."""
-    with pikepdf.open(one) as a, pikepdf.open(two) as b:
-        if len(a.objects) != len(b.objects):
-            return f"{len(a.objects)} objects != {len(b.objects)}"
-        for x, y in zip(a.objects, b.objects):
-            if isinstance(x, pikepdf.Stream) and isinstance(y, pikepdf.Stream):
-                if x.stream_dict.unparse() == y.stream_dict.unparse() and x.read_bytes() == y.read_bytes():
-                    continue
-                what = f"stream {x.stream_dict.unparse().decode('latin-1')} != {y.stream_dict.unparse().decode('latin-1')}"
-                fonts = [
-                    str(o.FontName) for o in a.objects
-                    if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
-                    and any(o.get(key) is not None and o.get(key).objgen == x.objgen for key in ("/FontFile2", "/FontFile3"))
-                ]
-                if fonts:
-                    what = f"the font program of {fonts[0]}, {what}"
-                return f"object {x.objgen[0]}: {what}"
-            if x.unparse() != y.unparse():
-                return f"object {x.objgen[0]}: {x.unparse()[:200]!r} != {y.unparse()[:200]!r}"
-    return "the objects are the same; the file's layout differs"
-
-
-def first_difference(a: Path, b: Path) -> str:
-    left, right = digests(a), digests(b)
-    if left.keys() != right.keys():
-        return f"files differ: only in the first {sorted(left.keys() - right.keys())[:5]}, only in the second {sorted(right.keys() - left.keys())[:5]}"
-    for name in left:
-        if left[name] != right[name]:
-            one, two = (a / name).read_bytes(), (b / name).read_bytes()
-            if name.endswith(".pdf"):
-                return f"{name} differs: {pdf_difference(a / name, b / name)}"
-            at = next((i for i, (x, y) in enumerate(zip(one, two)) if x != y), min(len(one), len(two)))
-            return f"{name} differs at byte {at}: {one[max(0, at - 40):at + 40]!r} != {two[max(0, at - 40):at + 40]!r}"
-    return ""
-
-
 def test_the_site_depends_on_the_commit_alone(build, tmp_path):
     env = first_run_environment(tmp_path / "machine")
     work = tmp_path / "work"
@@ -185,4 +138,4 @@ def test_the_site_depends_on_the_commit_alone(build, tmp_path):
     site = publish(work, tmp_path / "site")
     difference = first_difference(build.html, site)
     assert not difference, difference
-    print(f"\n{len(digests(site))} files identical ({len(kept)} profile PDFs kept from the warm cache)")
+    print(f"\n{len(tree_hashes(site))} files identical ({len(kept)} profile PDFs kept from the warm cache)")

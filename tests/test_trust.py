@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import pikepdf
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -29,14 +30,40 @@ def tree_hashes(folder: Path) -> dict[str, str]:
     }
 
 
+def pdf_difference(one: Path, two: Path) -> str:
+    """The first object that differs between two PDFs: its number and what it is."""
+    with pikepdf.open(one) as a, pikepdf.open(two) as b:
+        if len(a.objects) != len(b.objects):
+            return f"{len(a.objects)} objects != {len(b.objects)}"
+        for x, y in zip(a.objects, b.objects):
+            if isinstance(x, pikepdf.Stream) and isinstance(y, pikepdf.Stream):
+                if x.stream_dict.unparse() == y.stream_dict.unparse() and x.read_bytes() == y.read_bytes():
+                    continue
+                what = f"stream {x.stream_dict.unparse().decode('latin-1')} != {y.stream_dict.unparse().decode('latin-1')}"
+                fonts = [
+                    str(o.FontName) for o in a.objects
+                    if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+                    and any(o.get(key) is not None and o.get(key).objgen == x.objgen for key in ("/FontFile2", "/FontFile3"))
+                ]
+                if fonts:
+                    what = f"the font program of {fonts[0]}, {what}"
+                return f"object {x.objgen[0]}: {what}"
+            if x.unparse() != y.unparse():
+                return f"object {x.objgen[0]}: {x.unparse()[:200]!r} != {y.unparse()[:200]!r}"
+    return "the objects are the same; the file's layout differs"
+
+
 def first_difference(a: Path, b: Path) -> str:
-    """The first differing file and the bytes around the first difference."""
+    """The first differing file and the bytes around the first difference (for a PDF, the first
+    object that differs)."""
     left, right = tree_hashes(a), tree_hashes(b)
     if left.keys() != right.keys():
         return f"files differ: only in the first {sorted(left.keys() - right.keys())[:5]}, only in the second {sorted(right.keys() - left.keys())[:5]}"
     for name in left:
         if left[name] != right[name]:
             one, two = (a / name).read_bytes(), (b / name).read_bytes()
+            if name.endswith(".pdf"):
+                return f"{name} differs: {pdf_difference(a / name, b / name)}"
             at = next((i for i, (x, y) in enumerate(zip(one, two)) if x != y), min(len(one), len(two)))
             return f"{name} differs at byte {at}: {one[max(0, at - 40):at + 40]!r} != {two[max(0, at - 40):at + 40]!r}"
     return ""
