@@ -52,9 +52,13 @@ class BookEpubBuilder(Epub3Builder):
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         # A page the ePub does not hold (downloads.book_documents) is linked on the site.
-        if docname in book_documents(self.env, self.config.root_doc):
+        if docname in book_documents(self.env, self.config.root_doc) or docname not in self.env.all_docs:
             return super().get_target_uri(docname, typ)
         return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        target = self.get_target_uri(to, typ)
+        return target if "://" in target else super().get_relative_uri(from_, to, typ)
 
     def make_id(self, name: str) -> str:
         return "epub-" + hashlib.sha1(name.encode()).hexdigest()[:12]

@@ -238,18 +238,40 @@ def tag_languages() -> None:
     tags._build_box_tree = build_with_languages
 
 
-def render(html_path: str, pdf_path: str, identifier: str) -> float:
-    """Typeset one profile's HTML (runs in a worker process); returns the seconds it took."""
+# Where WeasyPrint reads the print HTML from (print_html): one address whatever the build's folder.
+VIRTUAL_ROOT = "file:///companion/"
+
+
+def print_html(outdir: str, name: str):
+    """The print HTML ``name`` of ``outdir``, as WeasyPrint reads it.
+
+    WeasyPrint names each image in a PDF after its address (an MD5 of the URL), so the same cover
+    in two build folders would give two PDFs with different bytes. So the pages are read from a
+    fixed address, and a fetcher (WeasyPrint's documented way to load resources) maps it to the
+    folder."""
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    folder = Path(outdir).resolve().as_uri() + "/"
+
+    class FromBuildFolder(URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(url.replace(VIRTUAL_ROOT, folder, 1), headers)
+
+    return HTML(string=Path(outdir, name).read_text("utf-8"), base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
+
+
+def render(outdir: str, name: str, pdf_path: str, identifier: str) -> float:
+    """Typeset one profile's HTML (runs in a worker process); returns the seconds it took."""
     from weasyprint.text.fonts import FontConfiguration
 
     set_up_weasyprint()
     start = time.perf_counter()
-    HTML(filename=html_path).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    print_html(outdir, name).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
     return time.perf_counter() - start
 
 
-def render_book(html_path: str, pdf_path: str, identifier: str) -> float:
+def render_book(outdir: str, name: str, pdf_path: str, identifier: str) -> float:
     """Typeset the companion (runs in a worker process); returns the seconds it took.
 
     WeasyPrint cannot restart the page counter where a named page begins, only on a page given by
@@ -257,13 +279,13 @@ def render_book(html_path: str, pdf_path: str, identifier: str) -> float:
     first page is then told to count from 1. PDF page labels (i, ii... then 1, 2...) make a
     reader's page numbers match the printed ones."""
     import pikepdf
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     set_up_weasyprint()
     start = time.perf_counter()
     fonts = FontConfiguration()
-    html = HTML(filename=html_path)
+    html = print_html(outdir, name)
     front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
     body_from_1 = CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)
     html.write_pdf(pdf_path, font_config=fonts, stylesheets=[body_from_1], pdf_identifier=identifier.encode(), **PDF_OPTIONS)
@@ -409,7 +431,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 # Kept with the PDF, so an unchanged one still reports what it cannot print.
                 kept = cache[stem] = {"key": key, "missing": uncovered(page_text(html))}
                 # The digest of its sources identifies the PDF, so the same sources give the same bytes.
-                pending.append((stem, render_book if docname == self.config.root_doc else render, (str(html), pdf, key[:32])))
+                pending.append((stem, render_book if docname == self.config.root_doc else render, (str(outdir), html.relative_to(outdir).as_posix(), pdf, key[:32])))
             self.check_fonts(docname, kept["missing"])
         # tests/test_reproducible_pdfs.py renders them in a shuffled order: no PDF may depend on what
         # its worker process rendered before it.

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 
-from conftest import ROOT, profile_slugs, still_running
+from conftest import BASENAME, ROOT, profile_slugs, sphinx, still_running
 
 import profile_schema
 
@@ -285,13 +285,20 @@ def test_epub_has_cover_navigation_and_metadata(build):
         assert name in nav
 
 
-def test_tabs_and_dropdowns_are_flattened_for_reading_systems_and_paper(build, book):
-    with zipfile.ZipFile(build.epub) as epub:
+def test_tabs_and_dropdowns_are_flattened_for_reading_systems_and_paper(build, project):
+    """The style guide, every component on one page, is the site's alone; put in the book, it is
+    the fixture of the ePub and the PDF: tabs printed one after another, dropdowns open."""
+    index = project / "index.md"
+    index.write_text(index.read_text("utf-8").replace("\nabout\n```", "\nabout\nstyle-guide\n```"), "utf-8")
+    for builder in ("epub", "pdf"):
+        result = sphinx(project, builder)
+        assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(next((project / "_build" / "epub").glob("*.epub"))) as epub:
         page = epub.read("style-guide.xhtml").decode()
     assert "<input" not in page and "<details" not in page and "<label" not in page
     assert "First tab" in page and "The second tab’s text." in page and "Its hidden text." in page
     assert all('xmlns="http://www.w3.org/2000/svg"' in svg for svg in re.findall(r"<svg[^>]*>", page))
-    text = " ".join(p.extract_text() for p in book.pages)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(project / "_build" / "pdf" / f"{BASENAME}.pdf").pages)
     assert "The first tab’s text." in text and "The second tab’s text." in text and "Its hidden text." in text
     site = build.soup("style-guide.html")
     assert site.select(".sd-tab-set input") and site.select("details.sd-dropdown"), "the site keeps them interactive"
