@@ -256,7 +256,6 @@ epub_exclude_files = [
     "_static/social-card.png", "_static/gallery-filters.js",  # the site's, not the book's
     ".buildinfo.bak",  # Sphinx keeps the previous .buildinfo when the settings change
     "sitemap.xml",  # sphinx-sitemap writes one for every builder; the site's is the one published
-    "contribute.xhtml", "style-guide.xhtml",  # for contributors, on the site (downloads.book_documents)
     *(f"{old}.html" for old in redirects),  # sphinx-reredirects' pages, for the site
 ]
 

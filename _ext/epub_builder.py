@@ -9,7 +9,8 @@ Replaces Sphinx's ``epub`` builder with a subclass that
 * gives every XHTML page ``lang`` and ``xml:lang`` (Sphinx's ePub pages have neither, and
   reading systems and screen readers take the language from them);
 * gives the navigation document's ``<nav epub:type="toc">`` the matching role, ``doc-toc``;
-* links the pages it does not hold (the contributor guide, the style guide) on the site;
+* holds only the book's pages (``downloads.book_documents``), and links the others (the
+  contributor guide, the style guide) on the site;
 * marks the cover image with ``properties="cover-image"``, how EPUB 3 reading systems find the
   cover (Sphinx writes only the EPUB 2 ``<meta name="cover">``);
 * writes the zip with every entry dated from ``SOURCE_DATE_EPOCH`` (the last commit), so two
@@ -55,6 +56,10 @@ class BookEpubBuilder(Epub3Builder):
         if docname in book_documents(self.env, self.config.root_doc) or docname not in self.env.all_docs:
             return super().get_target_uri(docname, typ)
         return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+
+    def write_doc(self, docname: str, doctree) -> None:
+        if docname in book_documents(self.env, self.config.root_doc):
+            super().write_doc(docname, doctree)
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         target = self.get_target_uri(to, typ)
