@@ -78,10 +78,11 @@ profile: | $(SETUP)
 test: | $(SETUP)
 	$(BIN)/python -m pytest tests
 
-# Speed and size at 10, 100 and 1,000 profiles; fewer with make bench SIZES="10 100".
+# Speed and size at 10, 100 and 1,000 profiles; fewer with make bench SIZES="10 100"; the live
+# preview alone with ONLY=preview.
 SIZES ?= 10 100 1000
 bench: | $(SETUP)
-	SIZES="$(SIZES)" $(BIN)/python tests/benchmark.py
+	SIZES="$(SIZES)" ONLY="$(ONLY)" $(BIN)/python tests/benchmark.py
 
 clean:
 	rm -rf $(BUILDDIR)

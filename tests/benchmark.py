@@ -9,6 +9,7 @@ Then, for each figure, how it grows with N (the exponent of a power-law fit). Us
 
     make bench                      # N = 10, 100, 1000
     make bench SIZES="10 100"       # fewer sizes
+    make bench SIZES=1000 ONLY=preview   # the live preview alone (its first build is the site's)
 """
 
 from __future__ import annotations
@@ -129,6 +130,10 @@ def measure(count: int) -> dict[str, float]:
         project = Path(temp) / "project"
         shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
         pages = synthetic.populate(project, count)
+        if os.environ.get("ONLY") == "preview":
+            figures["preview (make serve): save to page s"] = preview(project, pages[count // 2])
+            print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
+            return figures
         work = project / "_build" / "work"
         # Clean builds in new processes, as on a fresh machine (and so /usr/bin/time sees their memory).
         for fmt in FORMATS:
