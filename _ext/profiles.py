@@ -4,11 +4,15 @@ A page in ``profiles/`` (set by ``profiles_dir``) holds front matter and prose. 
 
 * validates the front matter against :mod:`profile_schema` while the page is read, and reports
   every problem of the run as ``profiles/<file>.md:<line>: ERROR: <field>: <what>; <what to do>``;
-* turns the front matter into the page title and a header (native-script name, role,
-  organisation, country, period, status), so contributors never write layout;
+* turns the front matter into the page title and a header (on the site a monogram, the initials
+  in the subject's own script, where there is no portrait; the native-script name; the summary as
+  a standfirst; role, organisation, country and years at a glance; status), so contributors never
+  write layout;
 * adds a notice inviting contributions to ``status: outline`` pages;
 * adds the role ``{cite}`key``` that cites a front-matter source by its key (an unknown key fails
   the build) and renders the **Sources** section from ``sources``;
+* gathers an admonition of class ``profile-about`` ("About this profile": names, titles, what the
+  sources leave open) after the text, before the Sources;
 * adds the directive ``{profile-gallery}``: cards grouped by region with filters in the HTML site,
   a plain list grouped by region in the PDF and the ePub, rebuilt whenever any profile changes;
 * adds the directive ``{profile-schema}``, the field table of the contributor guide.
@@ -34,6 +38,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 import foreign_text
 import profile_schema
+from site_meta import SITE_BUILDERS
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +125,32 @@ def external_link(text: str, url: str) -> nodes.reference:
     return nodes.reference(text, text, refuri=url)
 
 
+class monogram(nodes.General, nodes.Element):
+    """Initials in a circle where there is no portrait: on the site only, and hidden from screen
+    readers, which have the name already."""
+
+
+def initials(data: dict) -> monogram:
+    """The first letter of each word of the name but lower-case particles ("de"), at most three,
+    in the subject's own script where the page gives it (kept apart by a zero-width non-joiner,
+    so that letters of a joining script such as Arabic stay separate)."""
+    native = data.get("name_native")
+    words = (native["text"] if native else data["name"]).split()
+    letters = [word[0] for word in words if not word[0].islower()]
+    text = ("\u200c" if native else "").join(letters[:2] + letters[-1:] if len(letters) > 3 else letters)
+    return monogram("", foreign_text.make(text, native["lang"]) if native else nodes.Text(text))
+
+
+def visit_monogram(self, node: monogram) -> None:
+    if self.builder.name not in SITE_BUILDERS:
+        raise nodes.SkipNode
+    self.body.append(self.starttag(node, "span", "", CLASS="profile-monogram", **{"aria-hidden": "true"}))
+
+
+def depart_monogram(self, node: monogram) -> None:
+    self.body.append("</span>")
+
+
 def header(docname: str, data: dict) -> nodes.container:
     box = nodes.container(classes=["profile-header"], docname=docname)
     if image := data.get("image"):
@@ -128,19 +159,24 @@ def header(docname: str, data: dict) -> nodes.container:
         credit = f"{image['credit']}, {image['licence']}"
         figure += nodes.caption(credit, credit)
         box += figure
+    else:
+        box += initials(data)
     if native := data.get("name_native"):
         line = nodes.paragraph(classes=["profile-native-name"])
         line += foreign_text.make(native["text"], native["lang"])
         box += line
+    box += nodes.paragraph(data["summary"], data["summary"], classes=["profile-standfirst"])
     facts = nodes.definition_list(classes=["profile-facts"])
     for label, value in (
         ("Role", data["role"] or ROLE_NOT_STATED),
         ("Organisation", data["organisation"]),
         ("Country", data["country"]),
-        ("Period", data.get("period")),
+        ("Years", data.get("period")),
     ):
         if value:
-            facts += nodes.definition_list_item("", nodes.term(label, label), nodes.definition("", nodes.paragraph(value, value)))
+            # The separator is hidden on the site, but a page's text (search results quote it) reads "Role: ...".
+            term = nodes.term("", label, nodes.inline(": ", ": ", classes=["visually-hidden"]))
+            facts += nodes.definition_list_item("", term, nodes.definition("", nodes.paragraph(value, value)))
     box += facts
     status = STATUS_LABELS[data["status"]]
     box += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
@@ -175,7 +211,8 @@ def sources_section(data: dict) -> nodes.section:
 
 
 class ProfilePage(SphinxTransform):
-    """Adds the header, the outline notice and the Sources section to a profile page."""
+    """Adds the header and the outline notice, moves the "About this profile" note out of the last
+    section (it is not part of "our reading"), and adds the Sources section to a profile page."""
 
     default_priority = 500
 
@@ -189,6 +226,9 @@ class ProfilePage(SphinxTransform):
         if data["status"] == "outline":
             additions.append(outline_notice(self.app))
         top[1:1] = additions
+        for note in list(top.findall(lambda node: isinstance(node, nodes.admonition) and "profile-about" in node["classes"])):
+            note.parent.remove(note)
+            top += note
         if data["sources"]:
             top += sources_section(data)
 
@@ -311,8 +351,13 @@ class FillGallery(SphinxPostTransform):
             placeholder.replace_self(gallery_for_html(self.env) if interactive else gallery_as_list(self.env))
 
 
-def add_filter_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
-    if pagename in app.env.profile_gallery_docs and app.builder.name in ("html", "dirhtml"):
+def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
+    """Profiles and galleries load their styles (the site and the ePub: no other page pays for
+    them), galleries on the site their filters' script."""
+    gallery = pagename in app.env.profile_gallery_docs
+    if (gallery or is_profile(app.config, pagename)) and app.builder.name in (*SITE_BUILDERS, "epub"):
+        app.add_css_file("profiles.css", priority=900)  # after companion.css (800), which it builds on
+    if gallery and app.builder.name in SITE_BUILDERS:
         app.add_js_file("gallery-filters.js", loading_method="defer")
 
 
@@ -410,7 +455,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", gallery_outdated)
     app.connect("env-check-consistency", check_duplicates)
-    app.connect("html-page-context", add_filter_script)
+    app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
     app.add_post_transform(FillGallery)
     app.add_role("cite", CiteRole())
@@ -418,5 +463,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("profile-schema", ProfileSchemaTable)
     app.add_node(profile_gallery)
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
+    app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    # env_version 2: the header changed (issue 14), so saved environments are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
