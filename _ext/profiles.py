@@ -13,8 +13,9 @@ A page in ``profiles/`` (set by ``profiles_dir``) holds front matter and prose. 
   the build) and renders the **Sources** section from ``sources``;
 * gathers an admonition of class ``profile-about`` ("About this profile": names, titles, what the
   sources leave open) after the text, before the Sources;
-* adds the directive ``{profile-gallery}``: cards grouped by region with filters in the HTML site,
-  a plain list grouped by region in the PDF and the ePub, rebuilt whenever any profile changes;
+* adds the directive ``{profile-gallery}``: the sketches first, then the outlines under "Help write
+  these profiles", as cards with filters on the site and as lists in the PDF and the ePub, rebuilt
+  whenever any profile changes;
 * adds the directive ``{profile-schema}``, the field table of the contributor guide.
 
 Validated data is kept in the build environment (``env.profile_data``), so parallel and
@@ -24,7 +25,6 @@ incremental builds see every profile.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
 
 from docutils import nodes
@@ -48,6 +48,8 @@ STATUS_LABELS = {
     "full": "Full profile",
 }
 FILTERS = (("region", "Region"), ("sector", "Sector"), ("status", "Status"))
+# The gallery's groups, by status, in this order (a group without profiles is left out).
+GROUPS = {"full": "Full profiles", "sketch": "Sketches: short and sourced", "outline": "Help write these profiles"}
 NOT_YET_KNOWN = "not yet known"
 ROLE_NOT_STATED = "not stated in our sources"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
@@ -274,7 +276,7 @@ class gallery_filters(nodes.General, nodes.Element):
 
 
 class filterable(nodes.container):
-    """A card or a region group carrying the values the filters match."""
+    """A card, or a group of cards, carrying the values the filters match."""
 
 
 class ProfileGallery(SphinxDirective):
@@ -283,12 +285,26 @@ class ProfileGallery(SphinxDirective):
         return [profile_gallery()]
 
 
-def profiles_by_region(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:
-    groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+def profiles_by_status(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:
+    """The profiles of each status, by name, in the order of GROUPS."""
+    groups: dict[str, list[tuple[str, dict]]] = {status: [] for status in GROUPS}
     for docname, data in sorted(env.profile_data.items(), key=lambda item: (item[1] or {}).get("name", "")):
         if data:
-            groups[data["region"] or f"Region {NOT_YET_KNOWN}"].append((docname, data))
-    return dict(sorted(groups.items()))
+            groups[data["status"]].append((docname, data))
+    return {status: members for status, members in groups.items() if members}
+
+
+def group_heading(env: BuildEnvironment, status: str) -> list[nodes.Node]:
+    """The group's heading (a heading of the page on the site), and for outlines the invitation."""
+    heading = nodes.rubric(GROUPS[status], GROUPS[status], classes=["profile-group-name"], ids=[f"profiles-{status}"])
+    heading["heading-level"] = 2
+    if status != "outline":
+        return [heading]
+    invitation = nodes.paragraph(classes=["profile-group-invitation"])
+    invitation += nodes.Text("Little is public about these public servants' work yet, so each page is short and says only what its sources say. If you know more from a public source, ")
+    invitation += doc_link(env.config.profiles_contribute_doc, "help write their profiles")
+    invitation += nodes.Text(".")
+    return [heading, invitation]
 
 
 def placing(data: dict) -> str:
@@ -298,6 +314,7 @@ def placing(data: dict) -> str:
 
 def card(docname: str, data: dict) -> filterable:
     item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
+    item += initials(data)
     body = nodes.container(classes=["profile-card-body"])
     title = nodes.paragraph(classes=["profile-card-name"])
     title += doc_link(docname, data["name"])
@@ -305,19 +322,17 @@ def card(docname: str, data: dict) -> filterable:
     role = placing(data)
     body += nodes.paragraph(role, role, classes=["profile-card-role"])
     body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
-    status = STATUS_LABELS[data["status"]].split(":")[0]
-    body += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
     item += body
     return item
 
 
 def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
-    groups = profiles_by_region(env)
+    groups = profiles_by_status(env)
     options = {key: sorted({data[key] or NOT_YET_KNOWN for group in groups.values() for _, data in group}) for key, _ in FILTERS}
     result: list[nodes.Node] = [gallery_filters(options=options)]
-    for region, members in groups.items():
-        group = filterable(classes=["profile-region"], filters={})
-        group += nodes.rubric(region, region, classes=["profile-region-name"])
+    for status, members in groups.items():
+        group = filterable(classes=["profile-group"], filters={})
+        group += group_heading(env, status)
         grid = nodes.container(classes=["profile-grid"])
         for docname, data in members:
             grid += card(docname, data)
@@ -328,8 +343,8 @@ def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
 
 def gallery_as_list(env: BuildEnvironment) -> list[nodes.Node]:
     result: list[nodes.Node] = []
-    for region, members in profiles_by_region(env).items():
-        result.append(nodes.rubric(region, region, classes=["profile-region-name"]))
+    for status, members in profiles_by_status(env).items():
+        result += group_heading(env, status)
         entries = nodes.bullet_list(classes=["profile-list"])
         for docname, data in members:
             line = nodes.paragraph()
@@ -375,7 +390,8 @@ def visit_gallery_filters(self, node: gallery_filters) -> None:
     parts = ['<form class="profile-filters" hidden aria-label="Filter the profiles">']
     for key, label in FILTERS:
         parts.append(f'<label>{label} <select name="{key}"><option value="">All</option>')
-        parts.extend(f'<option value="{self.attval(value)}">{self.encode(value)}</option>' for value in node["options"][key])
+        # Values as the vocabulary writes them ("local administration"), shown capitalised.
+        parts.extend(f'<option value="{self.attval(value)}">{self.encode(value[:1].upper() + value[1:])}</option>' for value in node["options"][key])
         parts.append("</select></label>")
     parts.append('<p class="profile-filter-count" role="status" aria-live="polite"></p></form>\n')
     self.body.append("".join(parts))
@@ -465,5 +481,5 @@ def setup(app: Sphinx) -> dict:
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 2: the header changed (issue 14), so saved environments are read afresh.
+    # env_version 2: the header and the gallery changed (issue 14), so saved environments are read afresh.
     return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
