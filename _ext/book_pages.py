@@ -3,7 +3,8 @@
 * ``{endorsements}`` sets the quotations of ``_data/endorsements.yaml`` as block quotes with their
   attribution (``:featured:`` shows only the ones marked ``featured``);
 * ``{buy-outlets}`` lists the outlets and the discount offer of ``_data/buy.yaml``, with the
-  product addresses built from the ISBNs in ``_data/book.yaml``;
+  product addresses built from the ISBNs in ``_data/book.yaml``; on the site, a page that shows
+  the offer loads ``_static/coupon.js``, which adds a button that copies the code;
 * ``{book-facts}`` prints the bibliographic facts of ``_data/book.yaml``;
 * the role ``{book-link}`join the mailing list <mailing_list_url>``` links to an address kept in
   ``_data/book.yaml``, so each address is changed in one place.
@@ -21,6 +22,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from site_meta import SITE_BUILDERS
 
 
 def load_data(env, name: str):
@@ -91,7 +94,7 @@ class BuyOutlets(DataDirective):
         box += nodes.title(offer["label"], offer["label"])
         box += paragraph(
             f"{offer['discount']} with the code ",
-            nodes.literal(offer["code"], offer["code"]),
+            nodes.literal(offer["code"], offer["code"], classes=["coupon-code"]),
             f" at {offer['seller']} ({', '.join(offer['prices'])}).",
         )
         note = f"The book is also sold {buy['other_outlets']}."
@@ -112,7 +115,13 @@ class BookFacts(DataDirective):
         return [facts]
 
 
+def add_coupon_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
+    if app.builder.name in SITE_BUILDERS and doctree and next(doctree.findall(lambda node: isinstance(node, nodes.admonition) and "buy-offer" in node["classes"]), None):
+        app.add_js_file("coupon.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", add_coupon_script)
     app.add_directive("endorsements", Endorsements)
     app.add_directive("buy-outlets", BuyOutlets)
     app.add_directive("book-facts", BookFacts)
