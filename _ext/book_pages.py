@@ -1,7 +1,8 @@
 """The book's own pages, rendered from the data files in ``_data/``.
 
 * ``{endorsements}`` sets the quotations of ``_data/endorsements.yaml`` as block quotes with their
-  attribution (``:featured:`` shows only the ones marked ``featured``);
+  attribution, the name apart from the affiliation (``:featured:`` shows only the ones marked
+  ``featured``);
 * ``{buy-outlets}`` lists the outlets and the discount offer of ``_data/buy.yaml``, with the
   product addresses built from the ISBNs in ``_data/book.yaml``; on the site, a page that shows
   the offer loads ``_static/coupon.js``, which adds a button that copies the code;
@@ -75,8 +76,14 @@ class Endorsements(DataDirective):
             # Quotations are printed exactly: no typographic quotes or dashes substituted.
             block = nodes.block_quote(classes=["endorsement"], support_smartquotes=False)
             block += nodes.paragraph(quote["text"], quote["text"])
-            who = f"{quote['name']}, {quote['affiliation']}"
-            block += nodes.attribution(who, who)
+            # The comma is hidden on the site, which sets the affiliation on a line of its own.
+            block += nodes.attribution(
+                "",
+                "",
+                nodes.inline(quote["name"], quote["name"], classes=["endorser"]),
+                nodes.inline(", ", ", ", classes=["visually-hidden"]),
+                nodes.inline(quote["affiliation"], quote["affiliation"], classes=["affiliation"]),
+            )
             result.append(block)
         return result
 
