@@ -140,13 +140,14 @@ def initials(data: dict) -> monogram:
     words = (native["text"] if native else data["name"]).split()
     letters = [word[0] for word in words if not word[0].islower()]
     text = ("\u200c" if native else "").join(letters[:2] + letters[-1:] if len(letters) > 3 else letters)
-    return monogram("", foreign_text.make(text, native["lang"]) if native else nodes.Text(text))
+    # Not searchable: "ly" is no word of Liu Yong's page.
+    return monogram("", foreign_text.make(text, native["lang"]) if native else nodes.Text(text), classes=["profile-monogram", "no-search"])
 
 
 def visit_monogram(self, node: monogram) -> None:
     if self.builder.name not in SITE_BUILDERS:
         raise nodes.SkipNode
-    self.body.append(self.starttag(node, "span", "", CLASS="profile-monogram", **{"aria-hidden": "true"}))
+    self.body.append(self.starttag(node, "span", "", **{"aria-hidden": "true"}))
 
 
 def depart_monogram(self, node: monogram) -> None:
