@@ -6,7 +6,6 @@
 * ``{buy-outlets}`` lists the outlets and the discount offer of ``_data/buy.yaml``, with the
   product addresses built from the ISBNs in ``_data/book.yaml``; on the site, a page that shows
   the offer loads ``_static/coupon.js``, which adds a button that copies the code;
-* ``{book-facts}`` prints the bibliographic facts of ``_data/book.yaml``;
 * the role ``{book-link}`join the mailing list <mailing_list_url>``` links to an address kept in
   ``_data/book.yaml``, so each address is changed in one place.
 
@@ -108,20 +107,6 @@ class BuyOutlets(DataDirective):
         return [outlets, paragraph(note), box]
 
 
-class BookFacts(DataDirective):
-    def run(self) -> list[nodes.Node]:
-        book = self.load("book")
-        facts = nodes.definition_list(classes=["book-facts"])
-        for label, value in (
-            ("Title", f"{book['title']}: {book['subtitle']}"),
-            ("Author", book["author"]),
-            ("Publisher", f"{book['publisher']}, {book['year']}"),
-            (book["format"], f"ISBN {book['isbn13']}, {book['pages']} pages"),
-        ):
-            facts += nodes.definition_list_item("", nodes.term(label, label), nodes.definition("", paragraph(value)))
-        return [facts]
-
-
 def add_coupon_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     if app.builder.name in SITE_BUILDERS and doctree and next(doctree.findall(lambda node: isinstance(node, nodes.admonition) and "buy-offer" in node["classes"]), None):
         app.add_js_file("coupon.js", loading_method="defer")
@@ -131,6 +116,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", add_coupon_script)
     app.add_directive("endorsements", Endorsements)
     app.add_directive("buy-outlets", BuyOutlets)
-    app.add_directive("book-facts", BookFacts)
     app.add_role("book-link", BookLink())
     return {"parallel_read_safe": True, "parallel_write_safe": True}
