@@ -1,6 +1,8 @@
 """The publication's pictures, drawn with Pillow from one design: the cover
 (``_static/cover.png``, the ePub's), the social card (``_static/social-card.png``, what link
-previews show) and the favicons (``favicon.svg``, and ``favicon.png`` for home screens).
+previews show) and the favicons (``favicon.svg``, and ``favicon.png`` for home screens); on the
+site also a small cover (``_static/cover-web.png``, 5 KB) that the sidebar shows on every page and
+the directive ``{book-cover}`` shows in a page.
 
 They are drawn at the start of every build from the book's title and the bundled fonts, so there
 is no binary to keep in step with the text; the same inputs give the same bytes.
@@ -11,13 +13,20 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from docutils import nodes
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from site_meta import SITE_BUILDERS
 
 FONTS = Path(__file__).parent / "print_theme" / "static" / "fonts"
 BACKGROUND, TITLE, ACCENT, TEXT = "#2b1a10", "#fbf4ec", "#f0a875", "#e9dccf"
 IMAGES = {"cover.png": (1600, 2400), "social-card.png": (1200, 630)}
 FACES = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
+# Twice the size it is shown at, in 32 colours: 5 KB where the full cover is 100 KB.
+WEB_COVER, WEB_COVER_SIZE = "cover-web.png", (360, 540)
 
 
 def font(name: str, size: int) -> ImageFont.FreeTypeFont:
@@ -88,9 +97,37 @@ def draw_images(app: Sphinx) -> None:
         draw(size, *texts).save(static / name, format="PNG", optimize=True)
     (static / "favicon.svg").write_text(icon_svg(), encoding="utf-8")
     icon_png(ICON_PNG_SIZE).save(static / "favicon.png", optimize=True)
+    if app.builder.name in SITE_BUILDERS:  # the ePub would list an unused file
+        small = draw(WEB_COVER_SIZE, *texts).convert("P", palette=Image.Palette.ADAPTIVE, colors=32)
+        small.save(static / WEB_COVER, format="PNG", optimize=True)
+
+
+class book_cover(nodes.General, nodes.Element):
+    """The small cover in a page of the site; the ePub and the PDFs have a cover of their own."""
+
+
+class BookCover(SphinxDirective):
+    def run(self) -> list[nodes.Node]:
+        return [book_cover()]
+
+
+def visit_book_cover(self, node: book_cover) -> None:
+    # Written here, not as an image node: Sphinx would look for the picture among the sources. The
+    # cover is the companion's, not the book's, and its text alternative and caption say so.
+    if self.builder.name in SITE_BUILDERS:
+        config, (width, height) = self.builder.config, (size // 2 for size in WEB_COVER_SIZE)
+        src = relative_uri(self.builder.get_target_uri(self.builder.current_docname), f"_static/{WEB_COVER}")
+        alt = f"A cover drawn for this companion, not the publisher's jacket: {config.html_title}. {config.pdf_subtitle}. {config.cover_byline}."
+        self.body.append(
+            f'<figure class="book-cover"><img src="{src}" alt="{self.attval(alt)}" width="{width}" height="{height}">'
+            '<figcaption aria-hidden="true">Cover drawn for this companion</figcaption></figure>\n'
+        )
+    raise nodes.SkipNode
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("cover_byline", "", "html", types=[str])
     app.connect("builder-inited", draw_images)
+    app.add_directive("book-cover", BookCover)
+    app.add_node(book_cover, html=(visit_book_cover, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,11 @@
 """The book's own pages, rendered from the data files in ``_data/``.
 
 * ``{endorsements}`` sets the quotations of ``_data/endorsements.yaml`` as block quotes with their
-  attribution (``:featured:`` shows only the ones marked ``featured``);
+  attribution, the name apart from the affiliation (``:featured:`` shows only the ones marked
+  ``featured``);
 * ``{buy-outlets}`` lists the outlets and the discount offer of ``_data/buy.yaml``, with the
-  product addresses built from the ISBNs in ``_data/book.yaml``;
-* ``{book-facts}`` prints the bibliographic facts of ``_data/book.yaml``;
+  product addresses built from the ISBNs in ``_data/book.yaml``; on the site, a page that shows
+  the offer loads ``_static/coupon.js``, which adds a button that copies the code;
 * the role ``{book-link}`join the mailing list <mailing_list_url>``` links to an address kept in
   ``_data/book.yaml``, so each address is changed in one place.
 
@@ -21,6 +22,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from site_meta import SITE_BUILDERS
 
 
 def load_data(env, name: str):
@@ -72,8 +75,14 @@ class Endorsements(DataDirective):
             # Quotations are printed exactly: no typographic quotes or dashes substituted.
             block = nodes.block_quote(classes=["endorsement"], support_smartquotes=False)
             block += nodes.paragraph(quote["text"], quote["text"])
-            who = f"{quote['name']}, {quote['affiliation']}"
-            block += nodes.attribution(who, who)
+            # The comma is hidden on the site, which sets the affiliation on a line of its own.
+            block += nodes.attribution(
+                "",
+                "",
+                nodes.inline(quote["name"], quote["name"], classes=["endorser"]),
+                nodes.inline(", ", ", ", classes=["visually-hidden"]),
+                nodes.inline(quote["affiliation"], quote["affiliation"], classes=["affiliation"]),
+            )
             result.append(block)
         return result
 
@@ -91,30 +100,21 @@ class BuyOutlets(DataDirective):
         box += nodes.title(offer["label"], offer["label"])
         box += paragraph(
             f"{offer['discount']} with the code ",
-            nodes.literal(offer["code"], offer["code"]),
+            nodes.literal(offer["code"], offer["code"], classes=["coupon-code"]),
             f" at {offer['seller']} ({', '.join(offer['prices'])}).",
         )
         note = f"The book is also sold {buy['other_outlets']}."
         return [outlets, paragraph(note), box]
 
 
-class BookFacts(DataDirective):
-    def run(self) -> list[nodes.Node]:
-        book = self.load("book")
-        facts = nodes.definition_list(classes=["book-facts"])
-        for label, value in (
-            ("Title", f"{book['title']}: {book['subtitle']}"),
-            ("Author", book["author"]),
-            ("Publisher", f"{book['publisher']}, {book['year']}"),
-            (book["format"], f"ISBN {book['isbn13']}, {book['pages']} pages"),
-        ):
-            facts += nodes.definition_list_item("", nodes.term(label, label), nodes.definition("", paragraph(value)))
-        return [facts]
+def add_coupon_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
+    if app.builder.name in SITE_BUILDERS and doctree and next(doctree.findall(lambda node: isinstance(node, nodes.admonition) and "buy-offer" in node["classes"]), None):
+        app.add_js_file("coupon.js", loading_method="defer")
 
 
 def setup(app: Sphinx) -> dict:
+    app.connect("html-page-context", add_coupon_script)
     app.add_directive("endorsements", Endorsements)
     app.add_directive("buy-outlets", BuyOutlets)
-    app.add_directive("book-facts", BookFacts)
     app.add_role("book-link", BookLink())
     return {"parallel_read_safe": True, "parallel_write_safe": True}

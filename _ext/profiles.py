@@ -4,13 +4,18 @@ A page in ``profiles/`` (set by ``profiles_dir``) holds front matter and prose. 
 
 * validates the front matter against :mod:`profile_schema` while the page is read, and reports
   every problem of the run as ``profiles/<file>.md:<line>: ERROR: <field>: <what>; <what to do>``;
-* turns the front matter into the page title and a header (native-script name, role,
-  organisation, country, period, status), so contributors never write layout;
+* turns the front matter into the page title and a header (on the site a monogram, the initials
+  in the subject's own script, where there is no portrait; the native-script name; the summary as
+  a standfirst; role, organisation, country and years at a glance; status), so contributors never
+  write layout;
 * adds a notice inviting contributions to ``status: outline`` pages;
 * adds the role ``{cite}`key``` that cites a front-matter source by its key (an unknown key fails
   the build) and renders the **Sources** section from ``sources``;
-* adds the directive ``{profile-gallery}``: cards grouped by region with filters in the HTML site,
-  a plain list grouped by region in the PDF and the ePub, rebuilt whenever any profile changes;
+* gathers an admonition of class ``profile-about`` ("About this profile": names, titles, what the
+  sources leave open) after the text, before the Sources;
+* adds the directive ``{profile-gallery}``: the sketches first, then the outlines under "Help write
+  these profiles", as cards with filters on the site and as lists in the PDF and the ePub, rebuilt
+  whenever any profile changes;
 * adds the directive ``{profile-schema}``, the field table of the contributor guide.
 
 Validated data is kept in the build environment (``env.profile_data``), so parallel and
@@ -20,7 +25,6 @@ incremental builds see every profile.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from pathlib import Path
 
 from docutils import nodes
@@ -34,6 +38,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 import foreign_text
 import profile_schema
+from site_meta import SITE_BUILDERS
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +48,8 @@ STATUS_LABELS = {
     "full": "Full profile",
 }
 FILTERS = (("region", "Region"), ("sector", "Sector"), ("status", "Status"))
+# The gallery's groups, by status, in this order (a group without profiles is left out).
+GROUPS = {"full": "Full profiles", "sketch": "Sketches: short and sourced", "outline": "Help write these profiles"}
 NOT_YET_KNOWN = "not yet known"
 ROLE_NOT_STATED = "not stated in our sources"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
@@ -120,6 +127,33 @@ def external_link(text: str, url: str) -> nodes.reference:
     return nodes.reference(text, text, refuri=url)
 
 
+class monogram(nodes.General, nodes.Element):
+    """Initials in a circle where there is no portrait: on the site only, and hidden from screen
+    readers, which have the name already."""
+
+
+def initials(data: dict) -> monogram:
+    """The first letter of each word of the name but lower-case particles ("de"), at most three,
+    in the subject's own script where the page gives it (kept apart by a zero-width non-joiner,
+    so that letters of a joining script such as Arabic stay separate)."""
+    native = data.get("name_native")
+    words = (native["text"] if native else data["name"]).split()
+    letters = [word[0] for word in words if not word[0].islower()]
+    text = ("\u200c" if native else "").join(letters[:2] + letters[-1:] if len(letters) > 3 else letters)
+    # Not searchable: "ly" is no word of Liu Yong's page.
+    return monogram("", foreign_text.make(text, native["lang"]) if native else nodes.Text(text), classes=["profile-monogram", "no-search"])
+
+
+def visit_monogram(self, node: monogram) -> None:
+    if self.builder.name not in SITE_BUILDERS:
+        raise nodes.SkipNode
+    self.body.append(self.starttag(node, "span", "", **{"aria-hidden": "true"}))
+
+
+def depart_monogram(self, node: monogram) -> None:
+    self.body.append("</span>")
+
+
 def header(docname: str, data: dict) -> nodes.container:
     box = nodes.container(classes=["profile-header"], docname=docname)
     if image := data.get("image"):
@@ -128,19 +162,24 @@ def header(docname: str, data: dict) -> nodes.container:
         credit = f"{image['credit']}, {image['licence']}"
         figure += nodes.caption(credit, credit)
         box += figure
+    else:
+        box += initials(data)
     if native := data.get("name_native"):
         line = nodes.paragraph(classes=["profile-native-name"])
         line += foreign_text.make(native["text"], native["lang"])
         box += line
+    box += nodes.paragraph(data["summary"], data["summary"], classes=["profile-standfirst"])
     facts = nodes.definition_list(classes=["profile-facts"])
     for label, value in (
         ("Role", data["role"] or ROLE_NOT_STATED),
         ("Organisation", data["organisation"]),
         ("Country", data["country"]),
-        ("Period", data.get("period")),
+        ("Years", data.get("period")),
     ):
         if value:
-            facts += nodes.definition_list_item("", nodes.term(label, label), nodes.definition("", nodes.paragraph(value, value)))
+            # The separator is hidden on the site, but a page's text (search results quote it) reads "Role: ...".
+            term = nodes.term("", label, nodes.inline(": ", ": ", classes=["visually-hidden"]))
+            facts += nodes.definition_list_item("", term, nodes.definition("", nodes.paragraph(value, value)))
     box += facts
     status = STATUS_LABELS[data["status"]]
     box += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
@@ -175,7 +214,8 @@ def sources_section(data: dict) -> nodes.section:
 
 
 class ProfilePage(SphinxTransform):
-    """Adds the header, the outline notice and the Sources section to a profile page."""
+    """Adds the header and the outline notice, moves the "About this profile" note out of the last
+    section (it is not part of "our reading"), and adds the Sources section to a profile page."""
 
     default_priority = 500
 
@@ -189,6 +229,9 @@ class ProfilePage(SphinxTransform):
         if data["status"] == "outline":
             additions.append(outline_notice(self.app))
         top[1:1] = additions
+        for note in list(top.findall(lambda node: isinstance(node, nodes.admonition) and "profile-about" in node["classes"])):
+            note.parent.remove(note)
+            top += note
         if data["sources"]:
             top += sources_section(data)
 
@@ -234,7 +277,7 @@ class gallery_filters(nodes.General, nodes.Element):
 
 
 class filterable(nodes.container):
-    """A card or a region group carrying the values the filters match."""
+    """A card, or a group of cards, carrying the values the filters match."""
 
 
 class ProfileGallery(SphinxDirective):
@@ -243,12 +286,26 @@ class ProfileGallery(SphinxDirective):
         return [profile_gallery()]
 
 
-def profiles_by_region(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:
-    groups: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+def profiles_by_status(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:
+    """The profiles of each status, by name, in the order of GROUPS."""
+    groups: dict[str, list[tuple[str, dict]]] = {status: [] for status in GROUPS}
     for docname, data in sorted(env.profile_data.items(), key=lambda item: (item[1] or {}).get("name", "")):
         if data:
-            groups[data["region"] or f"Region {NOT_YET_KNOWN}"].append((docname, data))
-    return dict(sorted(groups.items()))
+            groups[data["status"]].append((docname, data))
+    return {status: members for status, members in groups.items() if members}
+
+
+def group_heading(env: BuildEnvironment, status: str) -> list[nodes.Node]:
+    """The group's heading (a heading of the page on the site), and for outlines the invitation."""
+    heading = nodes.rubric(GROUPS[status], GROUPS[status], classes=["profile-group-name"], ids=[f"profiles-{status}"])
+    heading["heading-level"] = 2
+    if status != "outline":
+        return [heading]
+    invitation = nodes.paragraph(classes=["profile-group-invitation"])
+    invitation += nodes.Text("Little is public about these public servants' work yet, so each page is short and says only what its sources say. If you know more from a public source, ")
+    invitation += doc_link(env.config.profiles_contribute_doc, "help write their profiles")
+    invitation += nodes.Text(".")
+    return [heading, invitation]
 
 
 def placing(data: dict) -> str:
@@ -258,6 +315,7 @@ def placing(data: dict) -> str:
 
 def card(docname: str, data: dict) -> filterable:
     item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
+    item += initials(data)
     body = nodes.container(classes=["profile-card-body"])
     title = nodes.paragraph(classes=["profile-card-name"])
     title += doc_link(docname, data["name"])
@@ -265,19 +323,17 @@ def card(docname: str, data: dict) -> filterable:
     role = placing(data)
     body += nodes.paragraph(role, role, classes=["profile-card-role"])
     body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
-    status = STATUS_LABELS[data["status"]].split(":")[0]
-    body += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
     item += body
     return item
 
 
 def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
-    groups = profiles_by_region(env)
+    groups = profiles_by_status(env)
     options = {key: sorted({data[key] or NOT_YET_KNOWN for group in groups.values() for _, data in group}) for key, _ in FILTERS}
     result: list[nodes.Node] = [gallery_filters(options=options)]
-    for region, members in groups.items():
-        group = filterable(classes=["profile-region"], filters={})
-        group += nodes.rubric(region, region, classes=["profile-region-name"])
+    for status, members in groups.items():
+        group = filterable(classes=["profile-group"], filters={})
+        group += group_heading(env, status)
         grid = nodes.container(classes=["profile-grid"])
         for docname, data in members:
             grid += card(docname, data)
@@ -288,8 +344,8 @@ def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
 
 def gallery_as_list(env: BuildEnvironment) -> list[nodes.Node]:
     result: list[nodes.Node] = []
-    for region, members in profiles_by_region(env).items():
-        result.append(nodes.rubric(region, region, classes=["profile-region-name"]))
+    for status, members in profiles_by_status(env).items():
+        result += group_heading(env, status)
         entries = nodes.bullet_list(classes=["profile-list"])
         for docname, data in members:
             line = nodes.paragraph()
@@ -311,8 +367,13 @@ class FillGallery(SphinxPostTransform):
             placeholder.replace_self(gallery_for_html(self.env) if interactive else gallery_as_list(self.env))
 
 
-def add_filter_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
-    if pagename in app.env.profile_gallery_docs and app.builder.name in ("html", "dirhtml"):
+def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
+    """Profiles and galleries load their styles (the site and the ePub: no other page pays for
+    them), galleries on the site their filters' script."""
+    gallery = pagename in app.env.profile_gallery_docs
+    if (gallery or is_profile(app.config, pagename)) and app.builder.name in (*SITE_BUILDERS, "epub"):
+        app.add_css_file("profiles.css", priority=900)  # after companion.css (800), which it builds on
+    if gallery and app.builder.name in SITE_BUILDERS:
         app.add_js_file("gallery-filters.js", loading_method="defer")
 
 
@@ -330,7 +391,8 @@ def visit_gallery_filters(self, node: gallery_filters) -> None:
     parts = ['<form class="profile-filters" hidden aria-label="Filter the profiles">']
     for key, label in FILTERS:
         parts.append(f'<label>{label} <select name="{key}"><option value="">All</option>')
-        parts.extend(f'<option value="{self.attval(value)}">{self.encode(value)}</option>' for value in node["options"][key])
+        # Values as the vocabulary writes them ("local administration"), shown capitalised.
+        parts.extend(f'<option value="{self.attval(value)}">{self.encode(value[:1].upper() + value[1:])}</option>' for value in node["options"][key])
         parts.append("</select></label>")
     parts.append('<p class="profile-filter-count" role="status" aria-live="polite"></p></form>\n')
     self.body.append("".join(parts))
@@ -410,7 +472,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", gallery_outdated)
     app.connect("env-check-consistency", check_duplicates)
-    app.connect("html-page-context", add_filter_script)
+    app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
     app.add_post_transform(FillGallery)
     app.add_role("cite", CiteRole())
@@ -418,5 +480,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("profile-schema", ProfileSchemaTable)
     app.add_node(profile_gallery)
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
+    app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    # env_version 2: the header and the gallery changed (issue 14), so saved environments are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -1,11 +1,11 @@
 // Filters of the profiles gallery (profiles/index). Without JavaScript the form stays hidden
-// and the gallery is a plain list grouped by region; with it, readers narrow the cards down.
+// and the gallery shows every card in its group; with it, readers narrow the cards down.
 (function () {
   "use strict";
   const form = document.querySelector(".profile-filters");
   if (!form) return;
   const cards = Array.from(document.querySelectorAll(".profile-card"));
-  const regions = Array.from(document.querySelectorAll(".profile-region"));
+  const groups = Array.from(document.querySelectorAll(".profile-group"));
   const count = form.querySelector(".profile-filter-count");
 
   function apply() {
@@ -16,8 +16,8 @@
       card.hidden = !match;
       if (match) shown += 1;
     }
-    for (const region of regions) {
-      region.hidden = !region.querySelector(".profile-card:not([hidden])");
+    for (const group of groups) {
+      group.hidden = !group.querySelector(".profile-card:not([hidden])");
     }
     count.textContent = shown === cards.length ? `${shown} profiles` : `${shown} of ${cards.length} profiles`;
   }

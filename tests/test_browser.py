@@ -13,8 +13,11 @@ Chromium (tests/browser_site.py), with every request to another host blocked:
   8 KB (the figures are printed);
 * a missing address at any depth gets the 404 page, styled and with working links;
 * printing a page leaves the navigation out; the components follow the dark theme;
-* screenshots of the landing page, the gallery and a profile, light and dark, desktop and phone
-  widths, are saved under _build/screenshots/ for review.
+* search results quote a profile's facts as "Role: ...", not "RoleAdditional Chief Secretary";
+  the discount code's copy button works from the keyboard; no gallery card is left alone in a row
+  it could share, with the filters too;
+* screenshots of every page, light, at desktop and phone widths (and the landing page, the gallery
+  and a profile in dark too) are saved under _build/screenshots/ for review.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ COMPONENTS = {
     "endorsement": ("endorsements.html", "blockquote.endorsement"),
     "download button": ("index.html", ".download-buttons a"),
     "sidebar downloads": ("index.html", ".sidebar-downloads a"),
+    "buy button": ("index.html", ".buy-button"),
+    "monogram": (PROFILE, ".profile-monogram"),
+    "coupon": ("buy.html", ".coupon-code"),
 }
 
 
@@ -386,17 +392,75 @@ def test_components_follow_the_dark_theme(site, browser, component):
     assert colours["light"][0] != colours["dark"][0], colours
 
 
+def screenshot_name(name: str) -> str:
+    """``profiles/batool-asadi.html`` → ``profiles-batool-asadi``."""
+    return name.removesuffix(".html").replace("/", "-")
+
+
 def test_screenshots_for_review(site, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for scheme in ("light", "dark"):
-        for device, width in WIDTHS.items():
+    # The search page last: it leaves its terms to be highlighted on the pages opened after it.
+    pages = sorted(site.pages(), key=lambda name: name == "search.html")
+    shots = [("light", name) for name in pages] + [("dark", name) for name in SCREENSHOT_PAGES.values()]
+    for device, width in WIDTHS.items():
+        for scheme in ("light", "dark"):
             context = new_context(browser, scheme, width)
-            for label, name in SCREENSHOT_PAGES.items():
-                page, _ = open_page(context, site.url(name))
-                path = SCREENSHOTS / f"{label}-{scheme}-{device}.png"
+            for name in (name for shot_scheme, name in shots if shot_scheme == scheme):
+                page, _ = open_page(context, site.url(page_url(name)))
+                ready(page, name)
+                path = SCREENSHOTS / f"{screenshot_name(name)}-{scheme}-{device}.png"
                 page.screenshot(path=path, full_page=True, animations="disabled")
                 with Image.open(path) as image:
                     assert image.format == "PNG" and image.width == width
                 page.close()
             context.close()
-    assert len(list(SCREENSHOTS.glob("*.png"))) >= 12
+    assert len(list(SCREENSHOTS.glob("*.png"))) >= len(shots) * len(WIDTHS)
+
+
+# -- Search results, the discount code, the gallery's rows ----------------------------------------------
+
+
+def test_search_results_quote_the_facts_with_their_labels(site, browser):
+    context = new_context(browser)
+    page, _ = open_page(context, site.url("search.html?q=Additional+Chief+Secretary"))
+    wait_for_search_results(page)
+    snippets = page.locator("ul.search p.context").all_text_contents()
+    context.close()
+    assert any("Role: Additional Chief Secretary" in " ".join(text.split()) for text in snippets), snippets
+    assert not any("RoleAdditional" in text for text in snippets), snippets
+
+
+def test_the_discount_code_copies_from_the_keyboard(site, browser):
+    context = new_context(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.origin)
+    page, _ = open_page(context, site.url("buy.html"))
+    code = page.locator(".coupon-code").text_content()
+    tab_to(page, "Copy the code")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.coupon-actions [role=status]').textContent !== ''")
+    assert page.locator(".coupon-actions [role=status]").text_content() == f"Copied: {code}"
+    assert page.evaluate("() => navigator.clipboard.readText()") == code
+    context.close()
+
+
+# The names of the cards alone in a row, not filling it.
+LONE_CARDS = """() => Array.from(document.querySelectorAll('.profile-grid')).flatMap((grid) => {
+  const rows = {};
+  for (const card of grid.querySelectorAll('.profile-card:not([hidden])')) {
+    (rows[Math.round(card.getBoundingClientRect().top)] ??= []).push(card);
+  }
+  return Object.values(rows)
+    .filter((row) => row.length === 1 && row[0].getBoundingClientRect().width < grid.clientWidth - 1)
+    .map((row) => row[0].querySelector('.profile-card-name').textContent);
+})"""
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_no_gallery_card_is_left_alone_in_a_row(site, browser, width):
+    context = new_context(browser, width=width)
+    page, _ = open_page(context, site.url("profiles/index.html"))
+    assert page.evaluate(LONE_CARDS) == []
+    for region in page.locator("select[name=region] option:not([value=''])").all_text_contents():
+        page.select_option("select[name=region]", label=region)
+        assert page.evaluate(LONE_CARDS) == [], region
+    context.close()

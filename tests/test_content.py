@@ -182,7 +182,7 @@ def test_no_topic_is_given_as_a_role():
     card = rendering.card("profiles/preetam-ponnappa", data).astext()
     assert "Social auditing in Karnataka, India" in card and "Social auditing, Social" not in card
     facts = rendering.header("profiles/preetam-ponnappa", data).astext()
-    assert f"Role\n\n{rendering.ROLE_NOT_STATED}" in facts, facts
+    assert f"Role: \n\n{rendering.ROLE_NOT_STATED}" in facts, facts
 
 
 def profile_text(slug: str) -> str:

@@ -194,10 +194,9 @@ def test_outline_profiles_invite_contributions(build):
             assert notice is None, slug
 
 
-def test_gallery_groups_by_region_and_filters(build):
+def test_gallery_cards_carry_what_the_filters_match(build):
+    """The grouping itself (sketches first, then outlines) is checked in tests/test_site_pages.py."""
     gallery = build.soup("profiles/index.html")
-    regions = [node.get_text() for node in gallery.select(".profile-region-name")]
-    assert regions == sorted(regions) and "South Asia" in regions
     cards = gallery.select(".profile-card")
     assert len(cards) == len(profile_slugs())
     assert all(card["data-region"] and card["data-sector"] and card["data-status"] for card in cards)
