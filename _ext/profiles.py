@@ -280,10 +280,30 @@ class filterable(nodes.container):
     """A card, or a group of cards, carrying the values the filters match."""
 
 
+def gallery_key(data: dict | None) -> tuple:
+    """Where a profile stands in the gallery: by status (GROUPS), then by name; a broken one last."""
+    return (list(GROUPS).index(data["status"]), data["name"]) if data else (len(GROUPS), "")
+
+
 class ProfileGallery(SphinxDirective):
+    """The gallery, and a hidden table of contents of the profiles in the gallery's order, so that
+    each page's previous and next links, the PDF and the ePub follow it. The order comes from the
+    profiles' front matter, read here from their files: this page may be read before them."""
+
     def run(self) -> list[nodes.Node]:
         self.env.profile_gallery_docs.add(self.env.docname)
-        return [profile_gallery()]
+        listed = []
+        for path in sorted(Path(self.env.srcdir, self.config.profiles_dir).glob("*.md")):
+            docname = f"{self.config.profiles_dir}/{path.stem}"
+            if is_profile(self.config, docname):
+                listed.append((gallery_key(profile_schema.check(path.read_text("utf-8"))[0]), docname))
+        docnames = [docname for _, docname in sorted(listed)]
+        toctree = addnodes.toctree(
+            parent=self.env.docname, entries=[(None, docname) for docname in docnames], includefiles=docnames,
+            maxdepth=-1, caption=None, glob=False, hidden=True, includehidden=False, numbered=0, titlesonly=False,
+        )
+        self.set_source_info(toctree)
+        return [profile_gallery(), nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
 
 def profiles_by_status(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:

@@ -211,3 +211,15 @@ def test_schema_table_lists_every_field(build):
     table = build.soup("contribute.html").select_one("table.profile-schema")
     fields = [row.select_one("td code").get_text() for row in table.select("tbody tr")]
     assert fields == list(profile_schema.Profile.model_fields)
+
+
+def test_previous_and_next_follow_the_gallery(build):
+    """From the gallery, each page's "next" link leads through the profiles in the gallery's order."""
+    gallery = build.soup("profiles/index.html")
+    cards = [card.find("a")["href"] for card in gallery.select(".profile-card")]
+    chain, page = [], "profiles/index.html"
+    for _ in cards:
+        following = build.soup(page).find("link", rel="next")["href"]
+        chain.append(following)
+        page = "profiles/" + following
+    assert chain == cards
