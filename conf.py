@@ -212,7 +212,7 @@ site_description = f"Profiles of public servants around the world, companion to 
 
 # -- Options for the downloads (_ext/downloads.py) ----------------------------------------------
 
-# File names of the whole-book PDF and ePub; per-profile PDFs are named after their page.
+# File names of the companion PDF and ePub; per-profile PDFs are named after their page.
 downloads_basename = "mission-driven-bureaucrats-companion"
 
 # -- Options for PDF output (_ext/pdf_builder.py, WeasyPrint) ------------------------------------

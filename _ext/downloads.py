@@ -1,6 +1,6 @@
 """The downloads, one click away on every page of the site.
 
-* Gives the templates ``downloads`` (the addresses of the whole-book PDF and ePub), which the
+* Gives the templates ``downloads`` (the addresses of the companion PDF and ePub), which the
   sidebar (``_templates/sidebar/downloads.html``) and the landing page show;
 * adds the directive ``{download-buttons}`` (the landing page's buttons, on the site only);
 * adds a "Download this profile (PDF)" link to every page that has a PDF of its own
@@ -42,7 +42,7 @@ def book_documents(env, root_doc: str) -> set[str]:
 
 
 def addresses(config) -> dict[str, str]:
-    """Site paths of the whole-book downloads."""
+    """Site paths of the companion PDF and ePub."""
     return {
         "pdf": f"{FOLDER}/{config.downloads_basename}.pdf",
         "epub": f"{FOLDER}/{config.downloads_basename}.epub",
@@ -76,7 +76,7 @@ class ProfilePdfLink(SphinxPostTransform):
 
 
 class download_buttons(nodes.General, nodes.Element):
-    """Placeholder for the whole-book download buttons; only the site shows them."""
+    """Placeholder for the download buttons of the companion; only the site shows them."""
 
 
 class DownloadButtons(SphinxDirective):

@@ -1,4 +1,4 @@
-"""``sphinx-build -b pdf``: the whole-book PDF and one PDF per profile, typeset by WeasyPrint.
+"""``sphinx-build -b pdf``: the companion PDF and one PDF per profile, typeset by WeasyPrint.
 
 Why not LaTeX or rinohtype: see ``shared/research/pdf-epub-findings.md`` (LaTeX silently drops CJK
 and Arabic-script glyphs, rinohtype crashes on sphinx-design and cannot shape scripts). This builder
