@@ -141,7 +141,7 @@ def measure(count: int) -> dict[str, float]:
             figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
             if fmt == "pdf":
                 match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
-                figures["book PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
+                figures["companion PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
         figures["clean make (publish) s"] = timed(make(project, "all"), project)[0]
 
         edited = pages[count // 2]
@@ -158,7 +158,7 @@ def measure(count: int) -> dict[str, float]:
         figures["first visit, compressed KB"] = first_visit_kb(site)
         figures["median page HTML, compressed KB"] = statistics.median(compressed_kb(page) for page in site.rglob("*.html"))
         figures["site MB"] = size_mb(site)
-        figures["book PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
+        figures["companion PDF MB"] = size_mb(work / "pdf" / "mission-driven-bureaucrats-companion.pdf")
         figures["ePub MB"] = size_mb(work / "epub" / "mission-driven-bureaucrats-companion.epub")
         page, kb = heaviest_page_kb(site)
         figures["largest page with resources KB"] = kb
