@@ -54,9 +54,7 @@ extensions = [
     "artwork",
     "incremental",
     "site_meta",
-    "theme_a11y",
-    "navigation",
-    "page_assets",
+    "site_theme",
     "csp",
 ]
 
@@ -148,7 +146,7 @@ html_last_updated_fmt = "%-d %B %Y"
 git_exclude_patterns = ["_data/profile_vocabulary.yaml"]
 # In UTC, not the building machine's time zone, so that every machine writes the same pages.
 git_last_updated_timezone = "UTC"
-# The sidebar lists the book's pages; the profiles are reached from their gallery (_ext/navigation.py).
+# The sidebar lists the book's pages; the profiles are reached from their gallery (_ext/site_theme).
 navigation_maxdepth = 1
 html_sidebars = {
     "**": [
@@ -225,7 +223,7 @@ pdf_subject = "Profiles of public servants around the world, companion to " + BO
 pdf_separate_documents = ["profiles/*"]
 pdf_separate_exclude = ["profiles/index"]
 
-# -- Options for the cover, the social card and the favicons (_ext/artwork.py) -------------------
+# -- Options for the cover and the social card (_ext/artwork.py; the favicons are in _static/) ------
 
 cover_byline = f"A companion to the book by {BOOK['author']}"
 

@@ -1,11 +1,9 @@
-"""The publication's pictures, drawn with Pillow from one design: the cover
-(``_static/cover.png``, the ePub's), the social card (``_static/social-card.png``, what link
-previews show) and the favicons (``favicon.svg``, and ``favicon.png`` for home screens); on the
-site also a small cover (``_static/cover-web.png``, 5 KB) that the sidebar shows on every page and
-the directive ``{book-cover}`` shows in a page.
-
-They are drawn at the start of every build from the book's title and the bundled fonts, so there
-is no binary to keep in step with the text; the same inputs give the same bytes.
+"""The pictures that carry the title, drawn with Pillow from one design: the cover
+(``_static/cover.png``, the ePub's), the social card (``_static/social-card.png``, for link
+previews) and, on the site, a small cover (``_static/cover-web.png``, 5 KB) for the sidebar and the
+directive ``{book-cover}``. Drawn at the start of every build from the title and the bundled fonts,
+so no picture falls out of step with the text; the same inputs give the same bytes. (The favicons,
+which have no text, are files in ``_static/``, in the cover's colours.)
 """
 
 from __future__ import annotations
@@ -54,49 +52,12 @@ def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image
     return image
 
 
-# The favicon, on a 64-unit grid: the cover's colours, its accent bar and an "M" in one stroke.
-ICON_SIZE = 64
-ICON_BAR = (14, 10, 30, 14)
-ICON_M = ((16, 50), (16, 22), (32, 40), (48, 22), (48, 50))
-ICON_STROKE = 7
-ICON_PNG_SIZE = 192  # also the home-screen icon (apple-touch-icon)
-
-
-def icon_svg() -> str:
-    points = " ".join(f"{x},{y}" for x, y in ICON_M)
-    x0, y0, x1, y1 = ICON_BAR
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {ICON_SIZE} {ICON_SIZE}">'
-        f'<rect width="{ICON_SIZE}" height="{ICON_SIZE}" rx="12" fill="{BACKGROUND}"/>'
-        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{ACCENT}"/>'
-        f'<polyline points="{points}" fill="none" stroke="{TITLE}" stroke-width="{ICON_STROKE}" '
-        'stroke-linejoin="round" stroke-linecap="round"/></svg>\n'
-    )
-
-
-def icon_png(size: int) -> Image.Image:
-    """The SVG's drawing, at 4× then scaled down so the edges are smooth."""
-    scale = size * 4 / ICON_SIZE
-    image = Image.new("RGBA", (size * 4, size * 4), (0, 0, 0, 0))
-    pen = ImageDraw.Draw(image)
-    pen.rounded_rectangle([0, 0, size * 4 - 1, size * 4 - 1], radius=int(12 * scale), fill=BACKGROUND)
-    pen.rectangle([int(v * scale) for v in ICON_BAR], fill=ACCENT)
-    stroke = int(ICON_STROKE * scale)
-    points = [(int(x * scale), int(y * scale)) for x, y in ICON_M]
-    pen.line(points, fill=TITLE, width=stroke, joint="curve")
-    for x, y in (points[0], points[-1]):  # round caps, as in the SVG
-        pen.ellipse([x - stroke // 2, y - stroke // 2, x + stroke // 2, y + stroke // 2], fill=TITLE)
-    return image.resize((size, size), Image.Resampling.LANCZOS)
-
-
 def draw_images(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     texts = (app.config.html_title, app.config.pdf_subtitle, app.config.cover_byline)
     for name, size in IMAGES.items():
         draw(size, *texts).save(static / name, format="PNG", optimize=True)
-    (static / "favicon.svg").write_text(icon_svg(), encoding="utf-8")
-    icon_png(ICON_PNG_SIZE).save(static / "favicon.png", optimize=True)
     if app.builder.name in SITE_BUILDERS:  # the ePub would list an unused file
         small = draw(WEB_COVER_SIZE, *texts).convert("P", palette=Image.Palette.ADAPTIVE, colors=32)
         small.save(static / WEB_COVER, format="PNG", optimize=True)

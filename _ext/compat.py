@@ -1,13 +1,10 @@
 """Where Sphinx or a published extension falls short, mended here: the one module outside the
 PDF and ePub builders that relies on their internals (ARCHITECTURE.md lists each place).
 
-* **sphinxext-opengraph prints a notice on import** when matplotlib, which only its per-page
-  cards need (we draw one card of our own), is missing: it is imported here first, quietly.
-* **sphinx-sitemap lists only the pages a build wrote** (jdillard/sphinx-sitemap#13, open): after
-  an edit, the sitemap would hold that one page. Before it writes the sitemap, the pages it
-  collected are set aside and every page of the site is given to it again, in name order, so an
-  incremental build writes the same sitemap as a clean one (and parallel writing, whose workers
-  report pages in any order, writes the same bytes).
+* sphinxext-opengraph prints a notice on import without matplotlib (which only its per-page cards
+  need; we draw one card of our own): it is imported here first, quietly.
+* sphinx-sitemap lists only the pages a build wrote (jdillard/sphinx-sitemap#13): it is given every
+  page again, in name order, so an incremental or parallel build writes a clean build's sitemap.
 """
 
 from __future__ import annotations

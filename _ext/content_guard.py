@@ -1,18 +1,11 @@
 """Turns away Markdown that would break the publication or inject markup into it.
 
-Contributors' pages become a public website, so every page is checked as it is read, and each
-problem fails the build as ``<file>:<line>: ERROR: <what is wrong>; <what to do>``:
-
-* raw HTML, as a block, inline or through a ``raw`` directive: it could carry ``<script>``,
-  ``<iframe>``, ``<style>`` or event handlers; layout comes from directives instead;
-* links to ``javascript:``, ``data:`` or ``vbscript:`` addresses (also where the Markdown parser
-  would quietly print such a link as text);
-* ``http://`` links, unless the host is listed in ``content_guard_http_only_hosts`` (a host
-  known to serve no https, with the reason);
-* images without alt text, and image files over ``content_guard_max_image_kb``.
-
-Broken links, missing images and pages outside every table of contents are Sphinx's own
-warnings, which the build turns into errors (``-W -n``).
+Contributors' pages become a public website, so each page is checked as it is read, and each
+problem fails the build as ``<file>:<line>: ERROR: <what is wrong>; <what to do>``: raw HTML (it
+could carry scripts; layout comes from directives), ``javascript:``, ``data:`` and ``vbscript:``
+links (also where the parser would print one as text), ``http://`` links to hosts not listed in
+``content_guard_http_only_hosts``, images without alt text or over ``content_guard_max_image_kb``.
+Broken links and missing images are Sphinx's own warnings, errors here (``-W -n``).
 """
 
 from __future__ import annotations

@@ -1,15 +1,10 @@
-"""A Content Security Policy on every page of the site.
+"""A Content Security Policy on every page of the site (no package does this for Sphinx).
 
-The policy lets a page load scripts, styles, images and fonts only from the site itself, and run
-no inline script but the theme's own (allowed by its hash), so even markup that slipped past
-``content_guard.py`` could neither run code nor pull anything from elsewhere. It is a ``<meta>``
-tag, since static hosts (GitHub Pages, Read the Docs) set no headers of ours. No package does
-this for Sphinx.
-
-The hashes are taken from the pages as written, after the build: Furo's inline script and style
-carry values from the settings, so a hash of the template would go stale. Inline ``style``
-attributes stay allowed (``style-src-attr``): Furo's icons use them, and they cannot run code.
-The live preview (tag ``preview``) is served from this machine only and goes without.
+A page may load scripts, styles, images and fonts only from the site, and run no inline script but
+the theme's own, allowed by its hash: markup that slipped past ``content_guard`` could neither run
+code nor pull anything in. A ``<meta>`` tag, since static hosts set no headers of ours; hashed from
+the pages as written (Furo's inline script carries values from the settings). Inline ``style``
+attributes stay allowed: Furo's icons use them, and they run no code. The live preview goes without.
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """sphinx-design components for the formats read without a browser: the ePub and the PDFs.
 
-Reading systems run no scripts and validate XHTML strictly, and paper cannot click. So, for the
-builders in ``design_flatten_builders``, before sphinx-design writes its HTML structures:
-
-* a tab set becomes its tabs one after another, each under its label (no ``<input>``, which
-  sphinx-design writes as HTML and epubcheck rejects as unclosed XHTML);
-* a dropdown becomes its title and its content, always open (no ``<details>``, no chevron);
-* an icon's ``<svg>`` gets the SVG namespace (epubcheck rejects it without).
-
-Cards, grids, badges and buttons are plain ``div``/``span`` with sphinx-design's CSS and stay.
+Reading systems run no scripts and validate XHTML strictly, and paper cannot click. So, for
+``design_flatten_builders``, a tab set becomes its tabs one after another, each under its label
+(sphinx-design's ``<input>`` is not XHTML), a dropdown its title and content, always open, and an
+icon's ``<svg>`` gets the SVG namespace. Cards, grids, badges and buttons stay as they are.
 """
 
 from __future__ import annotations

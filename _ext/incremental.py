@@ -1,13 +1,9 @@
-"""Keeps an incremental build equal to a clean one where Sphinx alone would not, with Sphinx's
-public events only.
+"""Keeps an incremental build equal to a clean one where Sphinx alone would not (public events only).
 
-* A deleted or renamed page: Sphinx forgets it but keeps the files it wrote, so the stale page
-  would stay on the site and the ePub builder would pack it. Every output file named after the
-  page (``profiles/jane-doe.html``, ``.xhtml``, ``.pdf``) is deleted, and so is the search index,
-  which Sphinx would otherwise keep the page's words in (rewriting every page refills it).
-* A page added, removed or retitled: other pages show its title (the sidebar, the previous and
-  next links of its neighbours), but Sphinx rewrites only the pages it re-read. Then every page
-  is rewritten (not re-read: writing is the cheap half).
+* A deleted or renamed page: Sphinx keeps the files it wrote, so the stale page would stay on the
+  site and in the ePub. Every output named after it is deleted, and the search index with them.
+* A page added, removed or retitled: other pages show its title (sidebar, previous and next), but
+  Sphinx rewrites only the pages it re-read. Then every page is rewritten (not re-read).
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""The one schema of a profile's front matter, and the messages that teach how to fix it.
+"""The one schema of a profile's front matter (:class:`Profile`), and messages that teach how to fix it.
 
-:class:`Profile` is the single source of truth: the build validates every profile against it
-(``profiles.py``), the contributor guide prints it as a table, and the scaffold
-(``new_profile.py``) writes its template from it. :func:`check` turns a Markdown file into the
-validated data plus a list of :class:`Problem`, each with the line, the field, what is wrong and
-what to do.
+The build validates every profile against it, the contributor guide prints it as a table and
+``tools/new_profile.py`` writes its template from it. :func:`check` turns a page into the validated
+data and a list of :class:`Problem`: line, field, what is wrong and what to do.
 """
 
 from __future__ import annotations
@@ -98,9 +96,6 @@ class Profile(Strict):
     last_reviewed: datetime.date = Field(description="when the facts were last checked against the sources, YYYY-MM-DD; the date of its citation")
 
 
-FIELDS = tuple(Profile.model_fields)
-
-
 class FrontMatterLoader(yaml.SafeLoader):
     """YAML without implicit dates: a date stays text until the schema checks it, so a wrong
     one (30 February) is reported on its field instead of crashing the loader."""
@@ -117,9 +112,6 @@ class Problem:
     line: int
     field: str
     message: str
-
-    def format(self, path: str) -> str:
-        return f"{path}:{self.line}: {self.field}: {self.message}"
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -192,22 +184,22 @@ def _explain(error: dict) -> str:
     return f"{error['msg']}; see the field table in contribute.md{about}"
 
 
-def check(text: str, *, first_line: int = 1) -> tuple[dict | None, list[Problem]]:
+def check(text: str) -> tuple[dict | None, list[Problem]]:
     """Validate the front matter of a profile page's Markdown ``text``."""
     yaml_text, _ = split_front_matter(text)
     if yaml_text is None:
-        return None, [Problem(first_line, "front matter", "the page does not start with a `---` front matter block; copy the header of an existing profile or run `make profile NAME=\"...\"`")]
-    yaml_start = first_line + 1  # the line after the opening ---
+        return None, [Problem(1, "front matter", "the page does not start with a `---` front matter block; copy the header of an existing profile or run `make profile NAME=\"...\"`")]
+    yaml_start = 2  # the line after the opening ---
     try:
         node = yaml.compose(yaml_text, Loader=FrontMatterLoader)
         data = yaml.load(yaml_text, Loader=FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = yaml_start + mark.line if mark else first_line
+        line = yaml_start + mark.line if mark else 1
         what = getattr(error, "problem", None) or str(error)
         return None, [Problem(line, "front matter", f"invalid YAML ({what}); check the indentation and put text containing `:` or `#` in quotes")]
     if not isinstance(data, dict):
-        return None, [Problem(first_line, "front matter", "must be a list of `field: value` lines; see the field table in contribute.md")]
+        return None, [Problem(1, "front matter", "must be a list of `field: value` lines; see the field table in contribute.md")]
     lines = _key_lines(node)
     problems = []
     try:
@@ -217,7 +209,7 @@ def check(text: str, *, first_line: int = 1) -> tuple[dict | None, list[Problem]
             loc = tuple(item["loc"])
             known = next((loc[:i] for i in range(len(loc), 0, -1) if loc[:i] in lines), None)
             field = ".".join(str(part) for part in loc) or "front matter"
-            problems.append(Problem(yaml_start + lines[known] if known else first_line, field, _explain(item)))
+            problems.append(Problem(yaml_start + lines[known] if known else 1, field, _explain(item)))
         return None, problems
     if profile.status != "outline" and not profile.sources:
         problems.append(Problem(yaml_start + lines[("status",)], "sources", f"a `{profile.status}` profile needs at least one source; add the pages its facts come from, or set `status: outline`"))
@@ -226,15 +218,6 @@ def check(text: str, *, first_line: int = 1) -> tuple[dict | None, list[Problem]
         if key in keys[:index]:
             problems.append(Problem(yaml_start + lines[("sources", index)], f"sources.{index}.key", f"`{key}` is used twice; give each source its own key"))
     return (None if problems else profile.model_dump(mode="json")), problems
-
-
-def field_line(text: str, field: str) -> int:
-    """The line of a top-level front-matter field in ``text`` (1 when it cannot be found)."""
-    yaml_text, _ = split_front_matter(text)
-    try:
-        return 2 + _key_lines(yaml.compose(yaml_text or "", Loader=FrontMatterLoader))[(field,)]
-    except (yaml.YAMLError, KeyError, AttributeError):
-        return 1
 
 
 def slugify(name: str) -> str:

@@ -1,25 +1,11 @@
-"""Profiles of public servants as typed content.
+"""Profiles of public servants as typed content: contributors write front matter and prose, never layout.
 
-A page in ``profiles/`` (set by ``profiles_dir``) holds front matter and prose. This extension
-
-* validates the front matter against :mod:`profile_schema` while the page is read, and reports
-  every problem of the run as ``profiles/<file>.md:<line>: ERROR: <field>: <what>; <what to do>``;
-* turns the front matter into the page title and a header (on the site a monogram, the initials
-  in the subject's own script, where there is no portrait; the native-script name; the summary as
-  a standfirst; role, organisation, country and years at a glance; status), so contributors never
-  write layout;
-* adds a notice inviting contributions to ``status: outline`` pages;
-* adds the role ``{cite}`key``` that cites a front-matter source by its key (an unknown key fails
-  the build) and renders the **Sources** section from ``sources``;
-* gathers an admonition of class ``profile-about`` ("About this profile": names, titles, what the
-  sources leave open) after the text, before the Sources;
-* adds the directive ``{profile-gallery}``: the sketches first, then the outlines under "Help write
-  these profiles", as cards with filters on the site and as lists in the PDF and the ePub, rebuilt
-  whenever any profile changes;
-* adds the directive ``{profile-schema}``, the field table of the contributor guide.
-
-Validated data is kept in the build environment (``env.profile_data``), so parallel and
-incremental builds see every profile.
+A page in ``profiles/`` is validated against :mod:`profile_schema` while it is read (every problem of
+the run reported as ``profiles/<file>.md:<line>: ERROR: <field>: <what>; <what to do>``), and its
+front matter becomes the title and a header; outlines get an invitation to contribute. Also the
+role ``{cite}`key``` (numbered links to the page's Sources, built from ``sources``), the directive
+``{profile-gallery}`` and the directive ``{profile-schema}`` (the contributor guide's field table).
+Validated data is kept in ``env.profile_data``, so parallel and incremental builds see every profile.
 """
 
 from __future__ import annotations
@@ -32,7 +18,6 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
@@ -106,8 +91,9 @@ def check_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
             continue
         for key in (profile_schema.slugify(data["name"]), data["name"].casefold()):
             if key in seen and seen[key] != docname:
+                lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
+                line = next((number for number, text in enumerate(lines, 1) if text.startswith("name:")), 1)
                 other = source_path(env, seen[key])
-                line = profile_schema.field_line(Path(env.doc2path(docname)).read_text("utf-8"), "name")
                 report(source_path(env, docname), profile_schema.Problem(line, "name", f"`{data['name']}` is also profiled in {other}; merge the two pages into one"))
                 break
             seen[key] = docname
@@ -121,10 +107,6 @@ def doc_link(target: str, text: str) -> addnodes.pending_xref:
     xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + target, refexplicit=True, refwarn=True)
     xref += nodes.inline(text, text)
     return xref
-
-
-def external_link(text: str, url: str) -> nodes.reference:
-    return nodes.reference(text, text, refuri=url)
 
 
 class monogram(nodes.General, nodes.Element):
@@ -165,9 +147,7 @@ def header(docname: str, data: dict) -> nodes.container:
     else:
         box += initials(data)
     if native := data.get("name_native"):
-        line = nodes.paragraph(classes=["profile-native-name"])
-        line += foreign_text.make(native["text"], native["lang"])
-        box += line
+        box += nodes.paragraph("", "", foreign_text.make(native["text"], native["lang"]), classes=["profile-native-name"])
     box += nodes.paragraph(data["summary"], data["summary"], classes=["profile-standfirst"])
     facts = nodes.definition_list(classes=["profile-facts"])
     for label, value in (
@@ -186,31 +166,20 @@ def header(docname: str, data: dict) -> nodes.container:
     return box
 
 
-def outline_notice(app: Sphinx) -> nodes.admonition:
-    notice = nodes.admonition(classes=["profile-invitation"])
-    notice += nodes.title("Help write this profile", "Help write this profile")
-    body = nodes.paragraph()
-    body += nodes.Text("Little about this public servant's work is public yet, so this page is short and says only what its sources say. If you know their work from a public source, ")
-    body += doc_link(app.config.profiles_contribute_doc, "contribute to this profile")
-    body += nodes.Text(".")
-    notice += body
-    return notice
+def invitation(config, text: str, link_text: str, **attributes) -> nodes.paragraph:
+    """``text`` and a link to the contributor guide: for outlines, on their pages and in the gallery."""
+    link = doc_link(config.profiles_contribute_doc, link_text)
+    return nodes.paragraph("", "", nodes.Text(text), link, nodes.Text("."), **attributes)
 
 
 def sources_section(data: dict) -> nodes.section:
-    section = nodes.section(ids=["sources"], names=["sources"], classes=["profile-sources"])
-    section += nodes.title("Sources", "Sources")
     entries = nodes.enumerated_list(enumtype="arabic")
     for source in data["sources"]:
-        item = nodes.list_item(ids=[f"source-{source['key']}"])
-        line = nodes.paragraph()
-        line += external_link(source["title"], source["url"])
-        details = ", ".join(filter(None, [source["publisher"], source.get("date")]))
-        line += nodes.Text(f". {details}.")
-        item += line
-        entries += item
-    section += entries
-    return section
+        line = nodes.paragraph("", "", nodes.reference(source["title"], source["title"], refuri=source["url"]))
+        line += nodes.Text(". " + ", ".join(filter(None, [source["publisher"], source.get("date")])) + ".")
+        entries += nodes.list_item("", line, ids=[f"source-{source['key']}"])
+    title = nodes.title("Sources", "Sources")
+    return nodes.section("", title, entries, ids=["sources"], names=["sources"], classes=["profile-sources"])
 
 
 class ProfilePage(SphinxTransform):
@@ -227,7 +196,9 @@ class ProfilePage(SphinxTransform):
         top = sections[0]
         additions = [header(self.env.docname, data)]
         if data["status"] == "outline":
-            additions.append(outline_notice(self.app))
+            text = "Little about this public servant's work is public yet, so this page is short and says only what its sources say. If you know their work from a public source, "
+            title = nodes.title("Help write this profile", "Help write this profile")
+            additions.append(nodes.admonition("", title, invitation(self.config, text, "contribute to this profile"), classes=["profile-invitation"]))
         top[1:1] = additions
         for note in list(top.findall(lambda node: isinstance(node, nodes.admonition) and "profile-about" in node["classes"])):
             note.parent.remove(note)
@@ -268,10 +239,6 @@ class CiteRole(SphinxRole):
 # -- The gallery -----------------------------------------------------------------------------------
 
 
-class profile_gallery(nodes.General, nodes.Element):
-    """Placeholder, replaced once every profile has been read."""
-
-
 class gallery_filters(nodes.General, nodes.Element):
     """The region, sector and status filters (HTML only; hidden until the script runs)."""
 
@@ -285,47 +252,14 @@ def gallery_key(data: dict | None) -> tuple:
     return (list(GROUPS).index(data["status"]), data["name"]) if data else (len(GROUPS), "")
 
 
-class ProfileGallery(SphinxDirective):
-    """The gallery, and a hidden table of contents of the profiles in the gallery's order, so that
-    each page's previous and next links, the PDF and the ePub follow it. The order comes from the
-    profiles' front matter, read here from their files: this page may be read before them."""
-
-    def run(self) -> list[nodes.Node]:
-        self.env.profile_gallery_docs.add(self.env.docname)
-        listed = []
-        for path in sorted(Path(self.env.srcdir, self.config.profiles_dir).glob("*.md")):
-            docname = f"{self.config.profiles_dir}/{path.stem}"
-            if is_profile(self.config, docname):
-                listed.append((gallery_key(profile_schema.check(path.read_text("utf-8"))[0]), docname))
-        docnames = [docname for _, docname in sorted(listed)]
-        toctree = addnodes.toctree(
-            parent=self.env.docname, entries=[(None, docname) for docname in docnames], includefiles=docnames,
-            maxdepth=-1, caption=None, glob=False, hidden=True, includehidden=False, numbered=0, titlesonly=False,
-        )
-        self.set_source_info(toctree)
-        return [profile_gallery(), nodes.compound("", toctree, classes=["toctree-wrapper"])]
-
-
-def profiles_by_status(env: BuildEnvironment) -> dict[str, list[tuple[str, dict]]]:
-    """The profiles of each status, by name, in the order of GROUPS."""
-    groups: dict[str, list[tuple[str, dict]]] = {status: [] for status in GROUPS}
-    for docname, data in sorted(env.profile_data.items(), key=lambda item: (item[1] or {}).get("name", "")):
-        if data:
-            groups[data["status"]].append((docname, data))
-    return {status: members for status, members in groups.items() if members}
-
-
-def group_heading(env: BuildEnvironment, status: str) -> list[nodes.Node]:
+def group_heading(config, status: str) -> list[nodes.Node]:
     """The group's heading (a heading of the page on the site), and for outlines the invitation."""
     heading = nodes.rubric(GROUPS[status], GROUPS[status], classes=["profile-group-name"], ids=[f"profiles-{status}"])
     heading["heading-level"] = 2
     if status != "outline":
         return [heading]
-    invitation = nodes.paragraph(classes=["profile-group-invitation"])
-    invitation += nodes.Text("Little is public about these public servants' work yet, so each page is short and says only what its sources say. If you know more from a public source, ")
-    invitation += doc_link(env.config.profiles_contribute_doc, "help write their profiles")
-    invitation += nodes.Text(".")
-    return [heading, invitation]
+    text = "Little is public about these public servants' work yet, so each page is short and says only what its sources say. If you know more from a public source, "
+    return [heading, invitation(config, text, "help write their profiles", classes=["profile-group-invitation"])]
 
 
 def placing(data: dict) -> str:
@@ -337,9 +271,7 @@ def card(docname: str, data: dict) -> filterable:
     item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
     item += initials(data)
     body = nodes.container(classes=["profile-card-body"])
-    title = nodes.paragraph(classes=["profile-card-name"])
-    title += doc_link(docname, data["name"])
-    body += title
+    body += nodes.paragraph("", "", doc_link(docname, data["name"]), classes=["profile-card-name"])
     role = placing(data)
     body += nodes.paragraph(role, role, classes=["profile-card-role"])
     body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
@@ -347,44 +279,52 @@ def card(docname: str, data: dict) -> filterable:
     return item
 
 
-def gallery_for_html(env: BuildEnvironment) -> list[nodes.Node]:
-    groups = profiles_by_status(env)
-    options = {key: sorted({data[key] or NOT_YET_KNOWN for group in groups.values() for _, data in group}) for key, _ in FILTERS}
-    result: list[nodes.Node] = [gallery_filters(options=options)]
-    for status, members in groups.items():
-        group = filterable(classes=["profile-group"], filters={})
-        group += group_heading(env, status)
-        grid = nodes.container(classes=["profile-grid"])
-        for docname, data in members:
-            grid += card(docname, data)
-        group += grid
-        result.append(group)
-    return result
+def list_entry(docname: str, data: dict) -> nodes.list_item:
+    line = nodes.paragraph("", "", doc_link(docname, data["name"]))
+    line += nodes.Text(f": {placing(data)}. {data['summary']}")
+    return nodes.list_item("", line)
 
 
-def gallery_as_list(env: BuildEnvironment) -> list[nodes.Node]:
-    result: list[nodes.Node] = []
-    for status, members in profiles_by_status(env).items():
-        result += group_heading(env, status)
-        entries = nodes.bullet_list(classes=["profile-list"])
-        for docname, data in members:
-            line = nodes.paragraph()
-            line += doc_link(docname, data["name"])
-            line += nodes.Text(f": {placing(data)}. {data['summary']}")
-            entries += nodes.list_item("", line)
-        result.append(entries)
-    return result
+class ProfileGallery(SphinxDirective):
+    """The gallery, built from the profiles' files (this page may be read before them): cards with
+    filters on the site, lists in the PDF and the ePub (each builder reads the sources into its own
+    environment). With it a hidden table of contents in the gallery's order, so that each page's
+    previous and next links, the PDF and the ePub follow it."""
 
+    def run(self) -> list[nodes.Node]:
+        self.env.profile_gallery_docs.add(self.env.docname)
+        folder = self.config.profiles_dir
+        listed = []
+        for path in sorted(Path(self.env.srcdir, folder).glob("*.md")):
+            if is_profile(self.config, docname := f"{folder}/{path.stem}"):
+                data = profile_schema.check(path.read_text("utf-8"))[0]
+                listed.append((gallery_key(data), docname, data))
+        listed.sort(key=lambda entry: entry[:2])
+        docnames = [docname for _, docname, _ in listed]
+        toctree = addnodes.toctree(
+            parent=self.env.docname, entries=[(None, docname) for docname in docnames], includefiles=docnames,
+            maxdepth=-1, caption=None, glob=False, hidden=True, includehidden=False, numbered=0, titlesonly=False,
+        )
+        self.set_source_info(toctree)
+        groups: dict[str, list[tuple[str, dict]]] = {}
+        for _, docname, data in listed:
+            if data:
+                groups.setdefault(data["status"], []).append((docname, data))
+        return [*self.gallery(groups), nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
-class FillGallery(SphinxPostTransform):
-    """Fills the placeholder with every profile, before references are resolved (priority 10)."""
-
-    default_priority = 5
-
-    def run(self) -> None:
-        for placeholder in list(self.document.findall(profile_gallery)):
-            interactive = self.app.builder.name in ("html", "dirhtml")
-            placeholder.replace_self(gallery_for_html(self.env) if interactive else gallery_as_list(self.env))
+    def gallery(self, groups: dict[str, list[tuple[str, dict]]]) -> list[nodes.Node]:
+        result: list[nodes.Node] = []
+        if self.env.app.builder.name not in SITE_BUILDERS:
+            for status, members in groups.items():
+                result += group_heading(self.config, status)
+                result.append(nodes.bullet_list("", *(list_entry(*member) for member in members), classes=["profile-list"]))
+            return result
+        profiles = [data for members in groups.values() for _, data in members]
+        result.append(gallery_filters(options={key: sorted({data[key] or NOT_YET_KNOWN for data in profiles}) for key, _ in FILTERS}))
+        for status, members in groups.items():
+            grid = nodes.container("", *(card(*member) for member in members), classes=["profile-grid"])
+            result.append(filterable("", *group_heading(self.config, status), grid, classes=["profile-group"], filters={}))
+        return result
 
 
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
@@ -453,34 +393,15 @@ def gallery_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], change
 
 
 class ProfileSchemaTable(SphinxDirective):
-    """The front-matter fields, straight from the schema."""
+    """The front-matter fields, straight from the schema, as a Markdown table."""
 
     def run(self) -> list[nodes.Node]:
-        table = nodes.table(classes=["profile-schema"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        group.extend(nodes.colspec(colwidth=width) for width in (2, 1, 6))
-        head, body = nodes.thead(), nodes.tbody()
-        group += head
-        group += body
-        head += self.row(["Field", "Required", "What to write"])
+        rows = ["| Field | Required | What to write |", "| --- | --- | --- |"]
         for name, info in profile_schema.Profile.model_fields.items():
-            body += self.row([name, "yes" if info.is_required() else "no", info.description or ""], literal_first=True)
+            rows.append(f"| `{name}` | {'yes' if info.is_required() else 'no'} | {info.description} |")
+        table, *_ = self.parse_text_to_nodes("\n".join(rows))
+        table["classes"].append("profile-schema")
         return [table]
-
-    def row(self, cells: list[str], literal_first: bool = False) -> nodes.row:
-        row = nodes.row()
-        for index, text in enumerate(cells):
-            entry = nodes.entry()
-            if index == 0 and literal_first:
-                entry += nodes.paragraph("", "", nodes.literal(text, text))
-            else:
-                paragraph = nodes.paragraph()
-                for position, piece in enumerate(text.split("`")):
-                    paragraph += nodes.literal(piece, piece) if position % 2 else nodes.Text(piece)
-                entry += paragraph
-            row += entry
-        return row
 
 
 def setup(app: Sphinx) -> dict:
@@ -494,13 +415,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-check-consistency", check_duplicates)
     app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
-    app.add_post_transform(FillGallery)
     app.add_role("cite", CiteRole())
     app.add_directive("profile-gallery", ProfileGallery)
     app.add_directive("profile-schema", ProfileSchemaTable)
-    app.add_node(profile_gallery)
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 2: the header and the gallery changed (issue 14), so saved environments are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    # env_version 3: the gallery is built as its page is read, so saved environments are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}

@@ -1,16 +1,12 @@
-"""What the site tells search engines and link previews that no published extension says.
+"""What the site tells search engines and link previews that the published extensions cannot know.
 
-sphinxext-opengraph writes the OpenGraph tags, sphinx-sitemap the sitemap and
-sphinx-last-updated-by-git the dates; this adds what they cannot know:
-
-* a page's **description** where the page has one of its own: a profile's ``summary``, or the
-  ``html_meta`` description of its front matter; on the pages the build makes (search, 404),
-  ``site_description``. It becomes the page's ``<meta name="description">`` and its
-  ``og:description`` (sphinxext-opengraph would otherwise take the first words of the text);
-  ``og:type`` is ``profile`` on a profile;
-* **structured data** (JSON-LD) for the templates (``_templates/page.html``): a ``Book`` on the
-  landing page, from ``_data/book.yaml``; a ``ProfilePage`` about a ``Person`` on each profile;
-* ``robots.txt``, which names the sitemap at the site's public address (``html_baseurl``).
+sphinxext-opengraph, sphinx-sitemap and sphinx-last-updated-by-git do the rest; this adds
+* a page's **description**: a profile's ``summary`` or the page's own ``html_meta`` description
+  (sphinxext-opengraph would take the first words of the text), ``site_description`` on the pages
+  the build makes (search, 404); ``og:type`` is ``profile`` on a profile;
+* **structured data** (JSON-LD, for ``_templates/page.html``): a ``Book`` on the landing page, from
+  ``_data/book.yaml``, a ``ProfilePage`` about a ``Person`` on each profile;
+* ``robots.txt``, naming the sitemap at the site's public address (``html_baseurl``).
 """
 
 from __future__ import annotations
@@ -95,18 +91,14 @@ def json_for_script(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def describe_generated_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Search, the index and 404 have no text to describe them (and sphinxext-opengraph, which
-describes pages from their text, leaves them out)."""
-    if app.builder.name in SITE_BUILDERS and pagename not in app.env.found_docs:
-        description = html.escape(app.config.site_description)
-        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{description}">'
-
-
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     if app.builder.name not in SITE_BUILDERS:
         return
     page_url = absolute(app, app.builder.get_target_uri(pagename))
+    if pagename not in app.env.found_docs:
+        # Search, the index and 404 have no text to describe (sphinxext-opengraph leaves them out).
+        description = html.escape(app.config.site_description)
+        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{description}">'
     json_ld = None
     if pagename == app.config.root_doc:
         json_ld = book_json_ld(app, page_url)
@@ -128,7 +120,6 @@ def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("site_description", "", "html", types=[str])
     app.connect("doctree-read", add_description, priority=600)
-    app.connect("html-page-context", describe_generated_page)
     app.connect("html-page-context", page_context)
     app.connect("build-finished", write_robots_txt)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,7 +19,7 @@ from conftest import ROOT
 
 import csp
 import foreign_text
-import page_assets
+import site_theme
 import pdf_builder
 import profile_schema
 import profiles
@@ -142,10 +142,10 @@ def test_structured_data_cannot_end_its_script():
 def test_a_page_needs_design_styles_only_with_a_component_and_pygments_only_with_code():
     document = new_document("page", get_default_settings(Parser))
     document += nodes.paragraph("", "text")
-    assert page_assets.uses(document) == {"sphinx-design.min.css": False, "design-tabs.js": False, "pygments.css": False, "furo-extensions.css": False}
+    assert site_theme.uses(document) == {"sphinx-design.min.css": False, "design-tabs.js": False, "pygments.css": False, "furo-extensions.css": False}
     document += nodes.container(classes=["sd-tab-set"])
     document += nodes.literal_block("", "code")
-    assert all(page_assets.uses(document).values())
+    assert all(site_theme.uses(document).values())
 
 
 def test_right_to_left_languages():

@@ -1,7 +1,7 @@
 """Create a new profile page: ``make profile NAME="Jane Doe" [SLUG=jane-doe]``.
 
-Writes ``profiles/<slug>.md`` from a template that shows every field of the schema
-(:mod:`profile_schema`) with its explanation as a comment. The page is a valid ``outline`` at
+Writes ``profiles/<slug>.md`` from ``new_profile.md``, with every field of the schema
+(:mod:`profile_schema`) and its explanation as a comment. The page is a valid ``outline`` at
 once: it builds and appears in the gallery, and says plainly what is still to be added. A name
 without Latin letters needs an explicit ``--slug``. An existing file is never overwritten.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import string
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 import profile_schema  # noqa: E402
 
 PROFILES = Path(__file__).parent.parent / "profiles"
+# The page around the fields: what to write, and an example of a source.
+TEMPLATE = string.Template(Path(__file__).with_suffix(".md").read_text("utf-8"))
 TO_BE_ADDED = "To be added"
 
 
@@ -42,7 +45,7 @@ def template(name: str) -> str:
         "period": '"1998–2004"',
         "image": "{src: jane-doe.jpg, alt: Jane Doe at her desk, credit: Photographer, licence: CC BY 4.0}",
     }
-    lines = ["---"]
+    lines = []
     for field, info in fields.items():
         lines.append(f"# {field}: {info.description}{'' if info.is_required() else ' (optional)'}")
         if field in values:
@@ -50,33 +53,13 @@ def template(name: str) -> str:
             lines.append(value[1:-1] if value.startswith("{") else value)
         else:
             lines.append(f"# {field}: {examples[field]}")
-    lines += [
-        "# A source, for each page the facts come from (cite it in the text as {cite}`key`):",
-        "#   - key: tribune-2016",
-        "#     title: Women in Balochistan",
-        "#     url: https://tribune.com.pk/story/1078707/women-in-balochistan",
-        "#     publisher: The Express Tribune",
-        "#     date: 2016-04-04",
-        "---",
-        "",
-        f"% Write what public sources say about {name}'s work, in your own words, in sections",
-        "% (## The role and its setting, ## What they did, ## Why it matters: our reading).",
-        "% Follow each fact with the key of its source: ...as the report says.{cite}`tribune-2016`",
-        "% Lines starting with % are comments: they never appear on the page.",
-        "",
-        "## Their work",
-        "",
-        f"This profile of {name} is still to be written.",
-        "",
-    ]
-    return "\n".join(lines)
+    return TEMPLATE.substitute(fields="\n".join(lines), name=name)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help='the person\'s name, e.g. "Jane Doe"')
     parser.add_argument("--slug", help="file name without .md (needed for names without Latin letters)")
-    parser.add_argument("--folder", type=Path, default=PROFILES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     name = args.name.strip()
     if not name:
@@ -89,16 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     if not profile_schema.SLUG.match(slug):
         print(f"make profile: `{slug}` is not a slug; use lowercase letters, digits and hyphens, e.g. {profile_schema.slugify(slug) or 'jane-doe'}", file=sys.stderr)
         return 2
-    path = args.folder / f"{slug}.md"
+    path = PROFILES / f"{slug}.md"
     if path.exists():
-        print(f"make profile: {path.relative_to(args.folder.parent)} exists already; nothing was written. Edit it, or choose another SLUG=...", file=sys.stderr)
+        print(f"make profile: {path.relative_to(PROFILES.parent)} exists already; nothing was written. Edit it, or choose another SLUG=...", file=sys.stderr)
         return 1
     text = template(name)
     data, problems = profile_schema.check(text)
     assert data and not problems, problems  # the template itself must always be valid
     with path.open("x", encoding="utf-8") as file:
         file.write(text)
-    print(f"Created {path.relative_to(args.folder.parent)}: fill in its fields, then preview it with `make serve`.")
+    print(f"Created {path.relative_to(PROFILES.parent)}: fill in its fields, then preview it with `make serve`.")
     return 0
 
 

@@ -1,19 +1,12 @@
 """Live preview (``make serve``): the site rebuilt on every save, and the open pages reloaded.
 
-One Sphinx application stays warm in this process, so a save re-reads only the changed page
-(a new ``sphinx-build`` per save, as sphinx-autobuild runs, first spends about a second starting
-up). Built on public interfaces only:
-
-* ``watchfiles`` reports saves; each one calls :meth:`Sphinx.build` on the warm application;
-* ``http.server`` serves the built site, adding to every page one script,
-  ``/_preview/reload.js``, which listens to ``/_preview/events`` (server-sent events: the number
-  of the latest build) and reloads the page when a newer build is announced;
-* a save with a mistake prints it (file, line, field, fix) and keeps the last good pages served;
-  the next good save recovers;
-* a change to what is loaded only once (``conf.py``, an extension, a template, the profile
-  vocabulary) restarts this process (``os.execv``), so that no module is re-imported by hand.
-
-Stop it with Ctrl+C.
+One Sphinx application stays warm in this process, so a save re-reads only the changed page (a
+new ``sphinx-build`` per save, as sphinx-autobuild runs, first spends about a second starting up).
+``watchfiles`` reports saves; ``http.server`` serves the site, adding to every page a script that
+asks ``/_preview/build`` twice a second for the latest build and reloads when there is a newer one.
+A mistake is printed (file, line, field, fix) and the last good pages stay served. A change to what
+is loaded once (``conf.py``, an extension, a template, the vocabulary) restarts the process
+(``os.execv``), so no module is re-imported by hand. Stop it with Ctrl+C.
 """
 
 from __future__ import annotations
@@ -33,22 +26,23 @@ from watchfiles import DefaultFilter, watch
 # Read once by a running process: a change to any of these restarts the preview.
 LOADED_ONCE = ("conf.py", "_ext/", "_templates/", "_data/profile_vocabulary.yaml")
 IGNORED_DIRS = {"_build", "tests", "tools", *DefaultFilter.ignore_dirs}
+# While the process restarts the request fails, and the page waits for the next build.
 RELOAD_SCRIPT = b"""const build = document.currentScript.dataset.build;
-new EventSource("/_preview/events").onmessage = (event) => {
-  if (event.data !== build) location.reload();
-};
+setInterval(async () => {
+  const latest = await fetch("/_preview/build", { cache: "no-store" }).then((answer) => answer.text(), () => build);
+  if (latest !== build) location.reload();
+}, 500);
 """
 
 
 class Builds:
-    """The warm application and the number of the latest build, which waiting pages watch."""
+    """The warm application and the number of the latest build, which open pages ask for."""
 
     def __init__(self, source: Path, out: Path) -> None:
         self.source, self.out = source, out
         # Unique across restarts of the process, so a page from before a restart reloads too.
         self.prefix = f"{os.getpid()}.{time.time_ns()}"
         self.count = 0
-        self.changed = threading.Condition()
         self.app: Sphinx | None = None
 
     @property
@@ -71,9 +65,7 @@ class Builds:
             return
         if self.app.statuscode:
             print("preview: the problems above need fixing (the pages show what could be built)", file=sys.stderr, flush=True)
-        with self.changed:
-            self.count += 1
-            self.changed.notify_all()
+        self.count += 1
         print(f"preview: rebuilt in {time.perf_counter() - start:.2f} s", flush=True)
 
 
@@ -87,8 +79,8 @@ class Handler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == "/_preview/reload.js":
             self.send_bytes(RELOAD_SCRIPT, "text/javascript")
-        elif path == "/_preview/events":
-            self.send_events()
+        elif path == "/_preview/build":
+            self.send_bytes(self.builds.latest.encode(), "text/plain")
         elif (page := Path(self.translate_path(path))).is_dir() and (page / "index.html").is_file() and path.endswith("/"):
             self.send_page(page / "index.html")
         elif page.suffix == ".html" and page.is_file():
@@ -107,25 +99,6 @@ class Handler(SimpleHTTPRequestHandler):
     def send_page(self, page: Path) -> None:
         tag = f'<script src="/_preview/reload.js" data-build="{self.builds.latest}"></script></body>'
         self.send_bytes(page.read_bytes().replace(b"</body>", tag.encode(), 1), "text/html; charset=utf-8")
-
-    def send_events(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        builds, sent = self.builds, None
-        try:
-            while True:
-                if builds.latest != sent:
-                    sent = builds.latest
-                    self.wfile.write(f"data: {sent}\n\n".encode())
-                else:
-                    self.wfile.write(b": still here\n\n")  # finds a closed connection
-                self.wfile.flush()
-                with builds.changed:
-                    builds.changed.wait(timeout=15)
-        except OSError:
-            pass  # the page was closed or reloaded
 
 
 def restarts(changes: set, source: Path) -> bool:
@@ -146,7 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     builds.build()
     handler = functools.partial(type("PreviewHandler", (Handler,), {"builds": builds}), directory=str(builds.out / "html"))
     server = ThreadingHTTPServer((args.host, args.port), handler)
-    server.daemon_threads = True  # open event streams do not hold up a stop
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"Preview at http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
 
