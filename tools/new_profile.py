@@ -1,6 +1,6 @@
 """Create a new profile page: ``make profile NAME="Jane Doe" [SLUG=jane-doe]``.
 
-Writes ``profiles/<slug>.md`` from ``new_profile.md``, with every field of the schema
+Writes ``profiles/<slug>.md`` from ``new_profile.md.tmpl``, with every field of the schema
 (:mod:`profile_schema`) and its explanation as a comment. The page is a valid ``outline`` at
 once: it builds and appears in the gallery, and says plainly what is still to be added. A name
 without Latin letters needs an explicit ``--slug``. An existing file is never overwritten.
@@ -21,7 +21,7 @@ import profile_schema  # noqa: E402
 
 PROFILES = Path(__file__).parent.parent / "profiles"
 # The page around the fields: what to write, and an example of a source.
-TEMPLATE = string.Template(Path(__file__).with_suffix(".md").read_text("utf-8"))
+TEMPLATE = string.Template(Path(__file__).with_name("new_profile.md.tmpl").read_text("utf-8"))
 TO_BE_ADDED = "To be added"
 
 
