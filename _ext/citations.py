@@ -1,10 +1,8 @@
 """How to cite a profile (as a chapter of the companion) and the book: the suggested citation,
 the same as BibTeX, RIS and CSL-JSON files on the site, and a profile's Highwire Press tags.
-
-Each citation is one CSL-JSON item; every other form is derived from it. The formats are written
-here: each is a handful of fixed fields, and the tests read them with the published parsers, which
-a writer from the same library would not check. No Sphinx extension cites the page itself
-(sphinxcontrib-bibtex cites other works).
+Each citation is one CSL-JSON item, from which every other form is derived. The formats are
+written here, a few fixed fields each, so that the tests' published parsers (which a writer from
+the same library would not check) check them. No Sphinx extension cites the page itself.
 """
 
 import datetime
@@ -22,10 +20,8 @@ import foreign_text
 from book_pages import load_data
 from downloads import FOLDER, has_own_pdf
 from profile_schema import slugify
-from profiles import is_profile
 from site_meta import SITE_BUILDERS, absolute
 
-# File suffix → the format's name, as the links show it.
 FORMATS = {".bib": "BibTeX", ".ris": "RIS", ".json": "CSL-JSON"}
 BIBTEX_SPECIALS = str.maketrans({
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
@@ -157,7 +153,7 @@ class ProfileCitation(SphinxPostTransform):
             docname = header["docname"]
             item = profile_item(self.app, docname, self.env.profile_data[docname])
             if builder.name in SITE_BUILDERS:
-                section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"])
+                section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
                 section += nodes.title("Cite this profile", "Cite this profile")
                 section += [citation_text(item), file_links(relative_uri(builder.get_target_uri(docname), docname))]
                 header.parent += section
@@ -174,7 +170,7 @@ class BookCitation(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         item = book_item(load_data(self.env, "book"))
-        box = nodes.container(classes=["citation-panel", "book-citation"])
+        box = nodes.container(classes=["citation-panel", "book-citation"], csl=item)
         box += citation_text(item)
         if self.env.app.builder.name in SITE_BUILDERS:
             box += file_links(item["id"])  # the files are written beside the page
@@ -182,33 +178,30 @@ class BookCitation(SphinxDirective):
 
 
 def highwire_tags(app: Sphinx, docname: str, item: dict) -> str:
-    tags = [("citation_title", item["title"])]
-    tags += [("citation_author", written(name)) for name in item["author"]]
-    # With citation_inbook_title, Zotero saves a book section; else it would guess a journal article.
-    tags += [
+    pdf = absolute(app, f"{FOLDER}/{docname}.pdf") if has_own_pdf(app.config, docname) else None
+    tags = [
+        ("citation_title", item["title"]),
+        *[("citation_author", written(name)) for name in item["author"]],
         ("citation_publication_date", full_date(item, "/")),
+        # Zotero then saves a book section, where citation_title alone would make it guess a journal article.
         ("citation_inbook_title", item["container-title"]),
         ("citation_publisher", item["publisher"]),
         ("citation_public_url", item["URL"]),
+        ("citation_pdf_url", pdf),
+        ("citation_language", item["language"]),
     ]
-    if has_own_pdf(app.config, docname):
-        tags.append(("citation_pdf_url", absolute(app, f"{FOLDER}/{docname}.pdf")))
-    tags.append(("citation_language", item["language"]))
-    return "".join(f'    <meta name="{name}" content="{html.escape(value)}">\n' for name, value in tags)
+    return "".join(f'    <meta name="{name}" content="{html.escape(value)}">\n' for name, value in tags if value is not None)
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
-    """On the site: a profile's Highwire Press tags, and the files of the citations the page shows."""
-    if app.builder.name not in SITE_BUILDERS:
+    """On the site, each citation a page shows (its panel carries it) is written beside the page,
+    and a profile's is given as Highwire Press tags."""
+    if app.builder.name not in SITE_BUILDERS or doctree is None:
         return
-    items = []
-    if is_profile(app.config, pagename) and (data := app.env.profile_data.get(pagename)):
-        items.append(profile_item(app, pagename, data))
-        context["metatags"] += highwire_tags(app, pagename, items[0])
-    if doctree and any("book-citation" in box["classes"] for box in doctree.findall(nodes.container)):
-        items.append(book_item(app.config.html_context["book"]))
     folder = Path(app.outdir, pagename).parent
-    for item in items:
+    for item in [node["csl"] for node in doctree.findall(nodes.Element) if "csl" in node]:
+        if item["type"] == "chapter":
+            context["metatags"] += highwire_tags(app, pagename, item)
         folder.mkdir(parents=True, exist_ok=True)
         csl_json = json.dumps([item], ensure_ascii=False, indent=2) + "\n"
         for suffix, text in ((".bib", bibtex(item)), (".ris", ris(item)), (".json", csl_json)):
