@@ -22,7 +22,6 @@ from downloads import FOLDER, has_own_pdf
 from profile_schema import slugify
 from site_meta import SITE_BUILDERS, absolute
 
-FORMATS = {".bib": "BibTeX", ".ris": "RIS", ".json": "CSL-JSON"}
 BIBTEX_SPECIALS = str.maketrans({
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
@@ -98,9 +97,8 @@ def citation_text(item: dict, *, printed: bool = False) -> nodes.paragraph:
 
 def file_links(path: str) -> nodes.paragraph:
     """Links to the files of a citation, at ``path`` (relative to the page, no suffix)."""
-    line = nodes.paragraph(classes=["citation-files"])
-    line += nodes.Text("The same for a reference manager: ")
-    for index, (suffix, label) in enumerate(FORMATS.items()):
+    line = nodes.paragraph("", "The same for a reference manager: ", classes=["citation-files"])
+    for index, (suffix, label) in enumerate([(".bib", "BibTeX"), (".ris", "RIS"), (".json", "CSL-JSON")]):
         if index:
             line += nodes.Text(", ")
         text = f"{label} ({suffix})"

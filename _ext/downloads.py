@@ -22,9 +22,8 @@ def has_own_pdf(config, docname: str) -> bool:
 
 
 def book_documents(env, root_doc: str) -> set[str]:
-    """The pages the PDF and the ePub hold: those the landing page's tables of contents reach.
-    The others (the contributor guide, the style guide) are the site's alone, and the downloads
-    link to them there."""
+    """The pages the PDF and the ePub hold: those the landing page's tables of contents reach, not
+    the contributor guide or the style guide, which are the site's alone (the downloads link them)."""
     found, waiting = set(), [root_doc]
     while waiting:
         docname = waiting.pop()
