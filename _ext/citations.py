@@ -1,8 +1,8 @@
 """How to cite a profile (as a chapter of the companion) and the book: the suggested citation,
 the same as BibTeX, RIS and CSL-JSON files on the site, and a profile's Highwire Press tags.
 Each citation is one CSL-JSON item, from which every other form is derived. The formats are
-written here, a few fixed fields each, so that the tests' published parsers (which a writer from
-the same library would not check) check them. No Sphinx extension cites the page itself.
+written here, a few fixed fields each: the tests read them with the published parsers, which a
+writer from the same library would not check. No Sphinx extension cites the page itself.
 """
 
 import datetime
@@ -35,7 +35,7 @@ def csl_name(name: str) -> dict[str, str]:
     return {"family": family, "given": given} if comma else {"literal": name}
 
 
-def written(name: dict[str, str]) -> str:
+def as_written(name: dict[str, str]) -> str:
     """A CSL name as the source wrote it."""
     return name.get("literal") or f"{name['family']}, {name['given']}"
 
@@ -77,7 +77,7 @@ def citation_text(item: dict, *, printed: bool = False) -> nodes.paragraph:
     """The citation as a reader copies it. Its address is a link, but on paper: there the print
     theme would print it a second time, after the link, and hyphenate it as English (text of no
     language, ``zxx``, is never hyphenated)."""
-    names = [written(name) for name in item["author"]]
+    names = [as_written(name) for name in item["author"]]
     date = item["issued"]["date-parts"][0]
     line = nodes.paragraph(classes=["citation-text"])
     line += nodes.Text((names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) + ". ")
@@ -108,7 +108,7 @@ def file_links(path: str) -> nodes.paragraph:
 
 def ris(item: dict) -> str:
     lines = [("TY", "CHAP" if item["type"] == "chapter" else "BOOK")]
-    lines += [("AU", written(name)) for name in item["author"]]
+    lines += [("AU", as_written(name)) for name in item["author"]]
     lines += [("TI", item["title"]), ("T2", item.get("container-title")), ("PB", item["publisher"])]
     lines += [("PY", item["issued"]["date-parts"][0][0]), ("DA", full_date(item, "/")), ("SN", item.get("ISBN"))]
     lines += [("UR", item.get("URL")), ("LA", item.get("language")), ("ER", "")]
@@ -118,7 +118,7 @@ def ris(item: dict) -> str:
 def bibtex(item: dict) -> str:
     # A name written whole is braced, so BibTeX takes it as one (a group, or an unknown order);
     # a chapter's title is a person's name, braced so that no style changes its case.
-    names = [written(name).translate(BIBTEX_SPECIALS) for name in item["author"]]
+    names = [as_written(name).translate(BIBTEX_SPECIALS) for name in item["author"]]
     braced = [text if "family" in name else f"{{{text}}}" for text, name in zip(names, item["author"])]
     title = item["title"].translate(BIBTEX_SPECIALS)
     fields = {
@@ -179,7 +179,7 @@ def highwire_tags(app: Sphinx, docname: str, item: dict) -> str:
     pdf = absolute(app, f"{FOLDER}/{docname}.pdf") if has_own_pdf(app.config, docname) else None
     tags = [
         ("citation_title", item["title"]),
-        *[("citation_author", written(name)) for name in item["author"]],
+        *[("citation_author", as_written(name)) for name in item["author"]],
         ("citation_publication_date", full_date(item, "/")),
         # Zotero then saves a book section, where citation_title alone would make it guess a journal article.
         ("citation_inbook_title", item["container-title"]),
