@@ -188,7 +188,8 @@ def highwire_tags(app: Sphinx, docname: str, item: dict) -> str:
         ("citation_pdf_url", pdf),
         ("citation_language", item["language"]),
     ]
-    return "".join(f'    <meta name="{name}" content="{html.escape(value)}">\n' for name, value in tags if value is not None)
+    meta = '    <meta name="{}" content="{}">\n'
+    return "".join(meta.format(name, html.escape(value)) for name, value in tags if value is not None)
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
