@@ -1,18 +1,9 @@
-"""The book's own pages, rendered from the data files in ``_data/``.
-
-* ``{endorsements}`` sets the quotations of ``_data/endorsements.yaml`` as block quotes with their
-  attribution, the name apart from the affiliation (``:featured:`` shows only the ones marked
-  ``featured``);
-* ``{buy-outlets}`` lists the outlets and the discount offer of ``_data/buy.yaml``, with the
-  product addresses built from the ISBNs in ``_data/book.yaml``; on the site, a page that shows
-  the offer loads ``_static/coupon.js``, which adds a button that copies the code;
-* the role ``{book-link}`join the mailing list <mailing_list_url>``` links to an address kept in
-  ``_data/book.yaml``, so each address is changed in one place.
-
+"""The book's own pages, rendered from the data files in ``_data/``, so each fact is kept in one
+place: ``{endorsements}`` (``:featured:`` for the marked ones only), ``{buy-outlets}`` (the outlets,
+their addresses built from the ISBNs, and the discount offer, whose code ``_static/coupon.js``
+copies on the site) and the role ``{book-link}`text <key>``` (an address of ``_data/book.yaml``).
 A page using one of them is rebuilt when its data file changes.
 """
-
-from __future__ import annotations
 
 import re
 from pathlib import Path
@@ -33,22 +24,6 @@ def load_data(env, name: str):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-class DataDirective(SphinxDirective):
-    def load(self, name: str):
-        return load_data(self.env, name)
-
-
-def paragraph(*parts: nodes.Node | str, classes: list[str] | None = None) -> nodes.paragraph:
-    node = nodes.paragraph(classes=classes or [])
-    for part in parts:
-        node += nodes.Text(part) if isinstance(part, str) else part
-    return node
-
-
-def link(text: str, url: str) -> nodes.reference:
-    return nodes.reference(text, text, refuri=url)
-
-
 class BookLink(SphinxRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         match = re.fullmatch(r"(.+?)\s*<(\w+)>", self.text, re.DOTALL)
@@ -60,14 +35,15 @@ class BookLink(SphinxRole):
                 line=self.lineno,
             )
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
-        return [link(match.group(1), book[match.group(2)])], []
+        text = match.group(1)
+        return [nodes.reference(text, text, refuri=book[match.group(2)])], []
 
 
-class Endorsements(DataDirective):
+class Endorsements(SphinxDirective):
     option_spec = {"featured": directives.flag}
 
     def run(self) -> list[nodes.Node]:
-        quotes = self.load("endorsements")
+        quotes = load_data(self.env, "endorsements")
         if "featured" in self.options:
             quotes = [quote for quote in quotes if quote.get("featured")]
         result = []
@@ -76,39 +52,38 @@ class Endorsements(DataDirective):
             block = nodes.block_quote(classes=["endorsement"], support_smartquotes=False)
             block += nodes.paragraph(quote["text"], quote["text"])
             # The comma is hidden on the site, which sets the affiliation on a line of its own.
-            block += nodes.attribution(
-                "",
-                "",
-                nodes.inline(quote["name"], quote["name"], classes=["endorser"]),
-                nodes.inline(", ", ", ", classes=["visually-hidden"]),
-                nodes.inline(quote["affiliation"], quote["affiliation"], classes=["affiliation"]),
-            )
+            attribution = nodes.attribution()
+            attribution += nodes.inline(quote["name"], quote["name"], classes=["endorser"])
+            attribution += nodes.inline(", ", ", ", classes=["visually-hidden"])
+            attribution += nodes.inline(quote["affiliation"], quote["affiliation"], classes=["affiliation"])
+            block += attribution
             result.append(block)
         return result
 
 
-class BuyOutlets(DataDirective):
+class BuyOutlets(SphinxDirective):
     def run(self) -> list[nodes.Node]:
-        book = self.load("book")
-        buy = self.load("buy")
+        book = load_data(self.env, "book")
+        buy = load_data(self.env, "buy")
         ids = {"isbn10": book["isbn10"], "isbn13_digits": book["isbn13"].replace("-", "")}
         outlets = nodes.bullet_list(classes=["buy-outlets"])
         for outlet in buy["outlets"]:
-            outlets += nodes.list_item("", paragraph(link(outlet["name"], outlet["url"].format(**ids))))
+            name, url = outlet["name"], outlet["url"].format(**ids)
+            outlets += nodes.list_item("", nodes.paragraph("", "", nodes.reference(name, name, refuri=url)))
         offer = buy["offer"]
+        terms = nodes.paragraph()
+        terms += nodes.Text(f"{offer['discount']} with the code ")
+        terms += nodes.literal(offer["code"], offer["code"], classes=["coupon-code"])
+        terms += nodes.Text(f" at {offer['seller']} ({', '.join(offer['prices'])}).")
         box = nodes.admonition(classes=["buy-offer"], support_smartquotes=False)  # exactly as published
-        box += nodes.title(offer["label"], offer["label"])
-        box += paragraph(
-            f"{offer['discount']} with the code ",
-            nodes.literal(offer["code"], offer["code"], classes=["coupon-code"]),
-            f" at {offer['seller']} ({', '.join(offer['prices'])}).",
-        )
+        box += [nodes.title(offer["label"], offer["label"]), terms]
         note = f"The book is also sold {buy['other_outlets']}."
-        return [outlets, paragraph(note), box]
+        return [outlets, nodes.paragraph(note, note), box]
 
 
 def add_coupon_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
-    if app.builder.name in SITE_BUILDERS and doctree and next(doctree.findall(lambda node: isinstance(node, nodes.admonition) and "buy-offer" in node["classes"]), None):
+    offers = doctree.findall(nodes.admonition) if doctree else ()
+    if app.builder.name in SITE_BUILDERS and any("buy-offer" in box["classes"] for box in offers):
         app.add_js_file("coupon.js", loading_method="defer")
 
 

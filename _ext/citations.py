@@ -1,40 +1,13 @@
-"""How to cite a profile, and the book: a suggested citation, and the same as files.
-
-* Every **profile** shows its suggested citation: the editors of the page (its ``contributors``),
-  its title (the person's name), the companion's title (``project``), the page's address on the
-  site (``html_baseurl``) and the day its facts were last reviewed (``last_reviewed``). On the site
-  it is a "Cite this profile" section at the end of the page, with links to the same citation as
-  BibTeX (``.bib``), RIS (``.ris``) and CSL-JSON (``.json``) files, written beside the page
-  (``profiles/<slug>.bib``...). In the PDFs and the ePub it follows the page's header, so that a
-  profile's own PDF carries it on its first page; there is nothing to download there.
-* Every profile page of the site carries the **Highwire Press** ``citation_*`` tags that Zotero's
-  "Embedded Metadata" translator and Google Scholar read: ``citation_title``, one
-  ``citation_author`` per editor, ``citation_publication_date`` (the day last reviewed, as
-  YYYY/MM/DD), ``citation_inbook_title`` (the companion: Zotero then saves a book section, where
-  ``citation_title`` alone would make it guess a journal article), ``citation_publisher``,
-  ``citation_public_url``, ``citation_pdf_url`` (the profile's own PDF) and ``citation_language``.
-* The directive ``{book-citation}`` shows **the book's** citation, from ``_data/book.yaml``, with
-  its three files on the site, written beside the page that shows it.
-
-A profile is cited as a chapter of the companion (CSL ``chapter``, RIS ``CHAP``, BibTeX
-``@incollection``), the book as a book. Names are written as given: a name written "Family,
-Given" is split there, any other is kept whole (a group such as "Companion editors", or a name
-whose order we do not know), since a wrong split is worse than none.
-
-The three formats are written here, not with a library: each is a handful of fixed fields in a
-fixed syntax (CSL-JSON is plain JSON), and the tests read them with the published parsers
-(bibtexparser, rispy, citeproc-py), which a writer from the same library would not check.
-No published Sphinx extension writes the citation of a page itself (sphinxcontrib-bibtex cites other
-works, from .bib files).
+"""How to cite a profile (as a chapter of the companion) and the book: the suggested citation,
+the same as BibTeX, RIS and CSL-JSON files on the site, and a profile's Highwire Press tags.
+Each citation is one CSL-JSON item, from which every other form is derived. The formats are
+written here, a few fixed fields each: the tests read them with the published parsers, which a
+writer from the same library would not check. No Sphinx extension cites the page itself.
 """
-
-from __future__ import annotations
 
 import datetime
 import html
 import json
-import posixpath
-from dataclasses import dataclass
 from pathlib import Path
 
 from docutils import nodes
@@ -47,167 +20,121 @@ import foreign_text
 from book_pages import load_data
 from downloads import FOLDER, has_own_pdf
 from profile_schema import slugify
-from profiles import is_profile
 from site_meta import SITE_BUILDERS, absolute
 
-# File suffix → the format's name, as the links show it.
-FORMATS = {".bib": "BibTeX", ".ris": "RIS", ".json": "CSL-JSON"}
-# What each kind of work is called in each format.
-TYPES = {
-    "chapter": {"csl": "chapter", "ris": "CHAP", "bibtex": "incollection"},
-    "book": {"csl": "book", "ris": "BOOK", "bibtex": "book"},
-}
-BIBTEX_SPECIALS = {
+BIBTEX_SPECIALS = str.maketrans({
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
+})
 
 
-@dataclass(frozen=True)
-class Work:
-    """What a citation says, whatever its format."""
-
-    key: str  # the citation key, and the name of its files
-    kind: str  # a key of TYPES
-    title: str
-    authors: tuple[str, ...]
-    publisher: str
-    issued: tuple[int, ...]  # (year,) or (year, month, day)
-    container: str | None = None  # the book a chapter is in
-    url: str | None = None
-    isbn: str | None = None
-    pages: int | None = None
-    language: str | None = None
-
-
-def split_name(name: str) -> dict[str, str]:
-    """A CSL name: "Family, Given" split there, any other kept whole."""
+def csl_name(name: str) -> dict[str, str]:
+    """A name written "Family, Given" is split there; any other is kept whole (a group, or a name
+    whose order we do not know), since a wrong split is worse than none."""
     family, comma, given = name.partition(", ")
     return {"family": family, "given": given} if comma else {"literal": name}
 
 
-# -- The suggested citation -------------------------------------------------------------------------
+def as_written(name: dict[str, str]) -> str:
+    """A CSL name as the source wrote it."""
+    return name.get("literal") or f"{name['family']}, {name['given']}"
 
 
-def names_in_text(names: tuple[str, ...]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def full_date(item: dict, separator: str) -> str | None:
+    """The day the item was issued, its parts joined by ``separator``; None when only the year is known."""
+    parts = item["issued"]["date-parts"][0]
+    return separator.join(f"{part:02d}" for part in parts) if len(parts) == 3 else None
 
 
-def day(issued: tuple[int, ...]) -> str:
-    date = datetime.date(*issued)
-    return f"{date.day} {date:%B %Y}"
+def profile_item(app: Sphinx, docname: str, data: dict) -> dict:
+    return {
+        "id": docname.rsplit("/", 1)[-1],
+        "type": "chapter",
+        "title": data["name"],
+        "author": [csl_name(name) for name in data["contributors"]],
+        "container-title": app.config.project,
+        "publisher": app.config.author,
+        "issued": {"date-parts": [[int(part) for part in data["last_reviewed"].split("-")]]},
+        "URL": absolute(app, docname + ".html"),  # the page on the site, whatever the format being built
+        "language": app.config.language,
+    }
 
 
-def citation_text(work: Work, *, printed: bool = False) -> nodes.paragraph:
+def book_item(book: dict) -> dict:
+    return {
+        "id": slugify(book["title"]),
+        "type": "book",
+        "title": f"{book['title']}: {book['subtitle']}",
+        "author": [csl_name(book["author_sorted"])],
+        "publisher": book["publisher"],
+        "issued": {"date-parts": [[book["year"]]]},
+        "ISBN": book["isbn13"],
+        "number-of-pages": book["pages"],
+    }
+
+
+def citation_text(item: dict, *, printed: bool = False) -> nodes.paragraph:
     """The citation as a reader copies it. Its address is a link, but on paper: there the print
     theme would print it a second time, after the link, and hyphenate it as English (text of no
     language, ``zxx``, is never hyphenated)."""
+    names = [as_written(name) for name in item["author"]]
+    date = item["issued"]["date-parts"][0]
     line = nodes.paragraph(classes=["citation-text"])
-    line += nodes.Text(names_in_text(work.authors) + ". ")
-    if work.kind == "chapter":
-        line += nodes.Text(f"“{work.title}.” In ")
-        line += nodes.emphasis(work.container, work.container)
-        line += nodes.Text(f". Last reviewed {day(work.issued)}. ")
-        line += foreign_text.make(work.url, "zxx") if printed else nodes.reference(work.url, work.url, refuri=work.url)
+    line += nodes.Text((names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) + ". ")
+    if item["type"] == "chapter":
+        reviewed = datetime.date(*date)
+        line += nodes.Text(f"“{item['title']}.” In ")
+        line += nodes.emphasis(item["container-title"], item["container-title"])
+        line += nodes.Text(f". Last reviewed {reviewed.day} {reviewed:%B %Y}. ")
+        url = item["URL"]
+        line += foreign_text.make(url, "zxx") if printed else nodes.reference(url, url, refuri=url)
         line += nodes.Text(".")
     else:
-        line += nodes.emphasis(work.title, work.title)
-        line += nodes.Text(f". {work.publisher}, {work.issued[0]}. ISBN {work.isbn}.")
+        line += nodes.emphasis(item["title"], item["title"])
+        line += nodes.Text(f". {item['publisher']}, {date[0]}. ISBN {item['ISBN']}.")
     return line
 
 
-def file_links(here: str, path: str) -> nodes.paragraph:
-    """Links from the page ``here`` to the files of the citation at ``path`` (no suffix)."""
-    line = nodes.paragraph(classes=["citation-files"])
-    line += nodes.Text("The same for a reference manager: ")
-    for index, (suffix, label) in enumerate(FORMATS.items()):
+def file_links(path: str) -> nodes.paragraph:
+    """Links to the files of a citation, at ``path`` (relative to the page, no suffix)."""
+    line = nodes.paragraph("", "The same for a reference manager: ", classes=["citation-files"])
+    for index, (suffix, label) in enumerate([(".bib", "BibTeX"), (".ris", "RIS"), (".json", "CSL-JSON")]):
         if index:
             line += nodes.Text(", ")
         text = f"{label} ({suffix})"
-        line += nodes.reference(text, text, refuri=relative_uri(here, path + suffix), internal=True)
+        line += nodes.reference(text, text, refuri=path + suffix, internal=True)
     return line
 
 
-# -- The files ---------------------------------------------------------------------------------------
-
-
-def csl_json(work: Work) -> str:
-    item = {
-        "id": work.key,
-        "type": TYPES[work.kind]["csl"],
-        "title": work.title,
-        "author": [split_name(name) for name in work.authors],
-        "container-title": work.container,
-        "publisher": work.publisher,
-        "issued": {"date-parts": [list(work.issued)]},
-        "URL": work.url,
-        "ISBN": work.isbn,
-        "number-of-pages": work.pages,
-        "language": work.language,
-    }
-    return json.dumps([{key: value for key, value in item.items() if value is not None}], ensure_ascii=False, indent=2) + "\n"
-
-
-def ris(work: Work) -> str:
-    lines = [("TY", TYPES[work.kind]["ris"])]
-    lines += [("AU", name) for name in work.authors]
-    lines += [("TI", work.title), ("T2", work.container), ("PB", work.publisher), ("PY", str(work.issued[0]))]
-    if len(work.issued) == 3:
-        lines.append(("DA", "{:04d}/{:02d}/{:02d}".format(*work.issued)))
-    lines += [("SN", work.isbn), ("UR", work.url), ("LA", work.language), ("ER", "")]
+def ris(item: dict) -> str:
+    lines = [("TY", "CHAP" if item["type"] == "chapter" else "BOOK")]
+    lines += [("AU", as_written(name)) for name in item["author"]]
+    lines += [("TI", item["title"]), ("T2", item.get("container-title")), ("PB", item["publisher"])]
+    lines += [("PY", item["issued"]["date-parts"][0][0]), ("DA", full_date(item, "/")), ("SN", item.get("ISBN"))]
+    lines += [("UR", item.get("URL")), ("LA", item.get("language")), ("ER", "")]
     return "".join(f"{tag}  - {value}\n" for tag, value in lines if value is not None)
 
 
-def bibtex_text(text: str) -> str:
-    return "".join(BIBTEX_SPECIALS.get(char, char) for char in text)
-
-
-def bibtex(work: Work) -> str:
+def bibtex(item: dict) -> str:
     # A name written whole is braced, so BibTeX takes it as one (a group, or an unknown order);
     # a chapter's title is a person's name, braced so that no style changes its case.
-    authors = " and ".join(bibtex_text(name) if ", " in name else "{" + bibtex_text(name) + "}" for name in work.authors)
-    title = bibtex_text(work.title)
-    fields = [
-        ("author", authors),
-        ("title", "{" + title + "}" if work.kind == "chapter" else title),
-        ("booktitle", work.container and bibtex_text(work.container)),
-        ("publisher", bibtex_text(work.publisher)),
-        ("year", str(work.issued[0])),
-        ("date", "-".join(f"{part:02d}" for part in work.issued) if len(work.issued) == 3 else None),
-        ("isbn", work.isbn),
-        ("pagetotal", work.pages and str(work.pages)),
-        ("url", work.url),
-    ]
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value is not None)
-    return f"@{TYPES[work.kind]['bibtex']}{{{work.key},\n{body}}}\n"
-
-
-def write_files(folder: Path, work: Work) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for suffix, text in ((".bib", bibtex(work)), (".ris", ris(work)), (".json", csl_json(work))):
-        Path(folder, work.key + suffix).write_text(text, "utf-8")
-
-
-# -- Profiles ----------------------------------------------------------------------------------------
-
-
-def site_address(app: Sphinx, docname: str) -> str:
-    """The page's address on the site, whatever the format being built."""
-    return absolute(app, docname + ".html")
-
-
-def profile_work(app: Sphinx, docname: str, data: dict) -> Work:
-    return Work(
-        key=docname.rsplit("/", 1)[-1],
-        kind="chapter",
-        title=data["name"],
-        authors=tuple(data["contributors"]),
-        publisher=app.config.author,
-        issued=tuple(int(part) for part in data["last_reviewed"].split("-")),
-        container=app.config.project,
-        url=site_address(app, docname),
-        language=app.config.language,
-    )
+    names = [as_written(name).translate(BIBTEX_SPECIALS) for name in item["author"]]
+    braced = [text if "family" in name else f"{{{text}}}" for text, name in zip(names, item["author"])]
+    title = item["title"].translate(BIBTEX_SPECIALS)
+    fields = {
+        "author": " and ".join(braced),
+        "title": f"{{{title}}}" if item["type"] == "chapter" else title,
+        "booktitle": item.get("container-title", "").translate(BIBTEX_SPECIALS) or None,
+        "publisher": item["publisher"].translate(BIBTEX_SPECIALS),
+        "year": item["issued"]["date-parts"][0][0],
+        "date": full_date(item, "-"),
+        "isbn": item.get("ISBN"),
+        "pagetotal": item.get("number-of-pages"),
+        "url": item.get("URL"),
+    }
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items() if value is not None)
+    kind = "incollection" if item["type"] == "chapter" else "book"
+    return f"@{kind}{{{item['id']},\n{body}}}\n"
 
 
 class ProfileCitation(SphinxPostTransform):
@@ -218,51 +145,21 @@ class ProfileCitation(SphinxPostTransform):
     default_priority = 900
 
     def run(self) -> None:
-        site = self.app.builder.name in SITE_BUILDERS
-        for header in list(self.document.findall(lambda node: isinstance(node, nodes.container) and "profile-header" in node["classes"])):
+        builder = self.app.builder
+        headers = [node for node in self.document.findall(nodes.container) if "profile-header" in node["classes"]]
+        for header in headers:
             docname = header["docname"]
-            work = profile_work(self.app, docname, self.env.profile_data[docname])
-            if site:
-                section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"])
+            item = profile_item(self.app, docname, self.env.profile_data[docname])
+            if builder.name in SITE_BUILDERS:
+                section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
                 section += nodes.title("Cite this profile", "Cite this profile")
-                section += citation_text(work)
-                section += file_links(self.app.builder.get_target_uri(docname), docname)
+                section += [citation_text(item), file_links(relative_uri(builder.get_target_uri(docname), docname))]
                 header.parent += section
             else:
-                line = citation_text(work, printed=self.app.builder.name == "pdf")
+                line = citation_text(item, printed=builder.name == "pdf")
                 line.insert(0, nodes.strong("Cite this profile: ", "Cite this profile: "))
-                header.parent.insert(header.parent.index(header) + 1, nodes.container("", line, classes=["citation-panel"]))
-
-
-def highwire_tags(app: Sphinx, docname: str, work: Work) -> str:
-    tags = [("citation_title", work.title)]
-    tags += [("citation_author", name) for name in work.authors]
-    tags += [
-        ("citation_publication_date", "/".join(f"{part:02d}" for part in work.issued)),
-        ("citation_inbook_title", work.container),
-        ("citation_publisher", work.publisher),
-        ("citation_public_url", work.url),
-    ]
-    if has_own_pdf(app.config, docname):
-        tags.append(("citation_pdf_url", absolute(app, f"{FOLDER}/{docname}.pdf")))
-    tags.append(("citation_language", work.language))
-    return "".join(f'    <meta name="{name}" content="{html.escape(value)}">\n' for name, value in tags)
-
-
-# -- The book ----------------------------------------------------------------------------------------
-
-
-def book_work(book: dict) -> Work:
-    return Work(
-        key=slugify(book["title"]),
-        kind="book",
-        title=f"{book['title']}: {book['subtitle']}",
-        authors=(book["author_sorted"],),
-        publisher=book["publisher"],
-        issued=(book["year"],),
-        isbn=book["isbn13"],
-        pages=book["pages"],
-    )
+                panel = nodes.container("", line, classes=["citation-panel"])
+                header.parent.insert(header.parent.index(header) + 1, panel)
 
 
 class BookCitation(SphinxDirective):
@@ -270,27 +167,44 @@ class BookCitation(SphinxDirective):
     reads the sources into an environment of its own, so the site's alone gets the links.)"""
 
     def run(self) -> list[nodes.Node]:
-        work = book_work(load_data(self.env, "book"))
-        box = nodes.container(classes=["citation-panel", "book-citation"])
-        box += citation_text(work)
+        item = book_item(load_data(self.env, "book"))
+        box = nodes.container(classes=["citation-panel", "book-citation"], csl=item)
+        box += citation_text(item)
         if self.env.app.builder.name in SITE_BUILDERS:
-            box += file_links(self.env.docname, posixpath.join(posixpath.dirname(self.env.docname), work.key))
+            box += file_links(item["id"])  # the files are written beside the page
         return [box]
 
 
-# -- On the site: the tags and the files -------------------------------------------------------------
+def highwire_tags(app: Sphinx, docname: str, item: dict) -> str:
+    pdf = absolute(app, f"{FOLDER}/{docname}.pdf") if has_own_pdf(app.config, docname) else None
+    tags = [
+        ("citation_title", item["title"]),
+        *[("citation_author", as_written(name)) for name in item["author"]],
+        ("citation_publication_date", full_date(item, "/")),
+        # Zotero then saves a book section, where citation_title alone would make it guess a journal article.
+        ("citation_inbook_title", item["container-title"]),
+        ("citation_publisher", item["publisher"]),
+        ("citation_public_url", item["URL"]),
+        ("citation_pdf_url", pdf),
+        ("citation_language", item["language"]),
+    ]
+    meta = '    <meta name="{}" content="{}">\n'
+    return "".join(meta.format(name, html.escape(value)) for name, value in tags if value is not None)
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
-    if app.builder.name not in SITE_BUILDERS:
+    """On the site, each citation a page shows (its panel carries it) is written beside the page,
+    and a profile's is given as Highwire Press tags."""
+    if app.builder.name not in SITE_BUILDERS or doctree is None:
         return
     folder = Path(app.outdir, pagename).parent
-    if is_profile(app.config, pagename) and (data := app.env.profile_data.get(pagename)):
-        work = profile_work(app, pagename, data)
-        context["metatags"] += highwire_tags(app, pagename, work)
-        write_files(folder, work)
-    if doctree and any("book-citation" in box["classes"] for box in doctree.findall(nodes.container)):
-        write_files(folder, book_work(app.config.html_context["book"]))
+    for item in [node["csl"] for node in doctree.findall(nodes.Element) if "csl" in node]:
+        if item["type"] == "chapter":
+            context["metatags"] += highwire_tags(app, pagename, item)
+        folder.mkdir(parents=True, exist_ok=True)
+        csl_json = json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+        for suffix, text in ((".bib", bibtex(item)), (".ris", ris(item)), (".json", csl_json)):
+            Path(folder, item["id"] + suffix).write_text(text, "utf-8")
 
 
 def setup(app: Sphinx) -> dict:

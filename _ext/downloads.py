@@ -1,15 +1,8 @@
-"""The downloads, one click away on every page of the site.
-
-* Gives the templates ``downloads`` (the addresses of the companion PDF and ePub), which the
-  sidebar (``_templates/sidebar/downloads.html``) and the landing page show;
-* adds the directive ``{download-buttons}`` (the landing page's buttons, on the site only);
-* adds a "Download this profile (PDF)" link to every page that has a PDF of its own
-  (``pdf_separate_documents``);
-* names the folder, ``downloads/``, where ``make`` publishes the PDFs and the ePub with the site;
-* says which pages the downloads hold (:func:`book_documents`).
+"""The downloads, one click away on every page of the site: the templates' ``downloads`` (the
+addresses of the companion PDF and ePub), ``{download-buttons}`` and a "Download this profile (PDF)"
+link on every page with a PDF of its own. Also which pages the downloads hold (``book_documents``)
+and where ``make`` publishes them (``FOLDER``). No package links a site to its own PDF and ePub.
 """
-
-from __future__ import annotations
 
 from fnmatch import fnmatch
 
@@ -29,9 +22,8 @@ def has_own_pdf(config, docname: str) -> bool:
 
 
 def book_documents(env, root_doc: str) -> set[str]:
-    """The pages the PDF and the ePub hold: those the landing page's tables of contents reach.
-    The others (the contributor guide, the style guide) are the site's alone, and the downloads
-    link to them there."""
+    """The pages the PDF and the ePub hold: those the landing page's tables of contents reach, not
+    the contributor guide or the style guide, which are the site's alone (the downloads link them)."""
     found, waiting = set(), [root_doc]
     while waiting:
         docname = waiting.pop()
@@ -43,10 +35,7 @@ def book_documents(env, root_doc: str) -> set[str]:
 
 def addresses(config) -> dict[str, str]:
     """Site paths of the companion PDF and ePub."""
-    return {
-        "pdf": f"{FOLDER}/{config.downloads_basename}.pdf",
-        "epub": f"{FOLDER}/{config.downloads_basename}.epub",
-    }
+    return {kind: f"{FOLDER}/{config.downloads_basename}.{kind}" for kind in ("pdf", "epub")}
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -63,47 +52,35 @@ class ProfilePdfLink(SphinxPostTransform):
         docname = self.env.docname
         if not has_own_pdf(self.config, docname):
             return
-        target = relative_uri(self.app.builder.get_target_uri(docname), f"{FOLDER}/{docname}.pdf")
         text = "Download this profile (PDF)"
-        line = nodes.paragraph(classes=["download-link"])
-        line += nodes.reference(text, text, refuri=target)
+        target = relative_uri(self.app.builder.get_target_uri(docname), f"{FOLDER}/{docname}.pdf")
+        line = nodes.paragraph("", "", nodes.reference(text, text, refuri=target), classes=["download-link"])
         headers = [node for node in self.document.findall(nodes.container) if "profile-header" in node["classes"]]
         if headers:
             headers[0] += line
         else:
-            section = next(self.document.findall(nodes.section))
-            section.insert(1, line)
-
-
-class download_buttons(nodes.General, nodes.Element):
-    """Placeholder for the download buttons of the companion; only the site shows them."""
+            next(self.document.findall(nodes.section)).insert(1, line)
 
 
 class DownloadButtons(SphinxDirective):
+    """``{download-buttons}``: the companion's downloads, on the site only."""
+
     def run(self) -> list[nodes.Node]:
-        return [download_buttons()]
-
-
-class FillDownloadButtons(SphinxPostTransform):
-    default_priority = 900
-
-    def run(self) -> None:
-        for placeholder in list(self.document.findall(download_buttons)):
-            if self.app.builder.name not in SITE_BUILDERS:
-                placeholder.replace_self([])
-                continue
-            here = self.app.builder.get_target_uri(self.env.docname)
-            box = nodes.container(classes=["download-buttons"])
-            for label, path in (("Download the companion (PDF)", addresses(self.config)["pdf"]), ("Download the companion (ePub)", addresses(self.config)["epub"])):
-                box += nodes.paragraph("", "", nodes.reference(label, label, refuri=relative_uri(here, path), classes=["download-button"]))
-            placeholder.replace_self(box)
+        builder = self.env.app.builder
+        if builder.name not in SITE_BUILDERS:  # each format reads the sources into its own environment
+            return []
+        here = builder.get_target_uri(self.env.docname)
+        box = nodes.container(classes=["download-buttons"])
+        for label, path in zip(("PDF", "ePub"), addresses(self.config).values()):
+            text = f"Download the companion ({label})"
+            link = nodes.reference(text, text, refuri=relative_uri(here, path), classes=["download-button"])
+            box += nodes.paragraph("", "", link)
+        return [box]
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("downloads_basename", "book", "html", types=[str])
     app.connect("html-page-context", page_context)
     app.add_post_transform(ProfilePdfLink)
-    app.add_post_transform(FillDownloadButtons)
     app.add_directive("download-buttons", DownloadButtons)
-    app.add_node(download_buttons)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
