@@ -6,8 +6,6 @@ so no picture falls out of step with the text; the same inputs give the same byt
 which have no text, are files in ``_static/``, in the cover's colours.)
 """
 
-from __future__ import annotations
-
 import textwrap
 from pathlib import Path
 

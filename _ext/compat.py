@@ -7,8 +7,6 @@ PDF and ePub builders that relies on their internals (ARCHITECTURE.md lists each
   page again, in name order, so an incremental or parallel build writes a clean build's sitemap.
 """
 
-from __future__ import annotations
-
 import contextlib
 import io
 import os

@@ -8,8 +8,6 @@ links (also where the parser would print one as text), ``http://`` links to host
 Broken links and missing images are Sphinx's own warnings, errors here (``-W -n``).
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -7,8 +7,6 @@ the pages as written (Furo's inline script carries values from the settings). In
 attributes stay allowed: Furo's icons use them, and they run no code. The live preview goes without.
 """
 
-from __future__ import annotations
-
 import base64
 import hashlib
 import re

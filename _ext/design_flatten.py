@@ -6,8 +6,6 @@ Reading systems run no scripts and validate XHTML strictly, and paper cannot cli
 icon's ``<svg>`` gets the SVG namespace. Cards, grids, badges and buttons stay as they are.
 """
 
-from __future__ import annotations
-
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform

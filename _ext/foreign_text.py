@@ -5,8 +5,6 @@ PDF, and the MyST role ``{lang}`ur:بتول اسدی``` that makes one. Right-to
 ``dir="rtl"`` from the language tag. Other extensions build the node with :func:`make`.
 """
 
-from __future__ import annotations
-
 import re
 
 from docutils import nodes

@@ -6,8 +6,6 @@
   Sphinx rewrites only the pages it re-read. Then every page is rewritten (not re-read).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from sphinx.application import Sphinx

@@ -5,8 +5,6 @@ The build validates every profile against it, the contributor guide prints it as
 data and a list of :class:`Problem`: line, field, what is wrong and what to do.
 """
 
-from __future__ import annotations
-
 import datetime
 import difflib
 import re

@@ -8,8 +8,6 @@ role ``{cite}`key``` (numbered links to the page's Sources, built from ``sources
 Validated data is kept in ``env.profile_data``, so parallel and incremental builds see every profile.
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 

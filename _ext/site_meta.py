@@ -9,8 +9,6 @@ sphinxext-opengraph, sphinx-sitemap and sphinx-last-updated-by-git do the rest; 
 * ``robots.txt``, naming the sitemap at the site's public address (``html_baseurl``).
 """
 
-from __future__ import annotations
-
 import html
 import json
 from pathlib import Path

@@ -6,8 +6,6 @@ once: it builds and appears in the gallery, and says plainly what is still to be
 without Latin letters needs an explicit ``--slug``. An existing file is never overwritten.
 """
 
-from __future__ import annotations
-
 import argparse
 import datetime
 import string

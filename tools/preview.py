@@ -9,8 +9,6 @@ is loaded once (``conf.py``, an extension, a template, the vocabulary) restarts 
 (``os.execv``), so no module is re-imported by hand. Stop it with Ctrl+C.
 """
 
-from __future__ import annotations
-
 import argparse
 import functools
 import os

@@ -10,8 +10,6 @@
   reach; ``static/drawers.js`` makes them buttons (``_static/companion.css`` hides a closed one).
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 
