@@ -137,6 +137,9 @@ html_baseurl = (
 html_static_path = ["_static"]
 html_context = {"book": BOOK}
 html_css_files = ["companion.css"]
+# Furo opens its drawers (narrow screens) with labels the keyboard cannot reach: this makes them
+# buttons (companion.css hides a closed drawer, taking its links out of the Tab order).
+html_js_files = [("drawers.js", {"defer": "defer"})]
 html_copy_source = False
 html_show_sourcelink = False
 # The day each page's source, or a data file it reads, was last committed

@@ -1,4 +1,4 @@
-"""Furo, adjusted where its options stop: a shallow sidebar, no unused stylesheets, keyboard drawers.
+"""Furo, adjusted where its options stop: a shallow sidebar, and no stylesheet a page does not use.
 
 * **Sidebar depth.** Furo asks Sphinx for the whole table of contents on every page: at a thousand
   profiles, a thousand links a page and a build that grows with the square of their number. Furo
@@ -6,12 +6,7 @@
   and the ePub; so the page context's ``toctree`` function is wrapped with ``navigation_maxdepth``.
 * **Assets a page uses.** sphinx-design's stylesheet (larger than Furo's) and Pygments' load only on
   pages with a component (a node with an ``sd-`` class) or a code block; the tabs' script only with tabs.
-* **Drawers.** On narrow screens Furo opens its drawers with ``<label>``\\ s the keyboard cannot
-  reach; ``static/drawers.js`` makes them buttons (``_static/companion.css`` hides a closed one).
 """
-
-import os
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -52,21 +47,8 @@ def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: d
     context["script_files"] = [js for js in context["script_files"] if used.get(asset_name(js), True)]
 
 
-def add_static_folder(app: Sphinx, config) -> None:
-    # At config-inited, so the saved settings match the next build's and nothing looks changed;
-    # relative to the project, so two copies of it have the same settings (and .buildinfo).
-    config.html_static_path.append(os.path.relpath(Path(__file__).parent / "static", app.confdir))
-
-
-def add_drawers_script(app: Sphinx) -> None:
-    if app.builder.name in SITE_BUILDERS:
-        app.add_js_file("drawers.js", loading_method="defer")
-
-
 def setup(app: Sphinx) -> dict:
     app.add_config_value("navigation_maxdepth", 1, "html", types=[int])
-    app.connect("config-inited", add_static_folder)
-    app.connect("builder-inited", add_drawers_script)
     # Before Furo renders its navigation from the toctree (html-page-context, priority 500).
     app.connect("html-page-context", limit_depth, priority=400)
     app.connect("html-page-context", drop_unused_assets)
