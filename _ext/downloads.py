@@ -1,14 +1,13 @@
 """The downloads, one click away on every page of the site: the templates' ``downloads`` (the
-addresses of the companion PDF and ePub), ``{download-buttons}`` and a "Download this profile (PDF)"
-link on every page with a PDF of its own. Also which pages the downloads hold (``book_documents``)
-and where ``make`` publishes them (``FOLDER``). No package links a site to its own PDF and ePub.
+addresses of the companion PDF and ePub) and ``{download-buttons}``. Also which pages the downloads
+hold (``book_documents``), which have a PDF of their own (``has_own_pdf``: a profile's page links to
+it) and where ``make`` publishes them (``FOLDER``). No package links a site to its own PDF and ePub.
 """
 
 from fnmatch import fnmatch
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
@@ -42,26 +41,6 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     context["downloads"] = addresses(app.config)
 
 
-class ProfilePdfLink(SphinxPostTransform):
-    """On the site, a page with a PDF of its own links to it under its title."""
-
-    default_priority = 900
-    builders = SITE_BUILDERS
-
-    def run(self) -> None:
-        docname = self.env.docname
-        if not has_own_pdf(self.config, docname):
-            return
-        text = "Download this profile (PDF)"
-        target = relative_uri(self.app.builder.get_target_uri(docname), f"{FOLDER}/{docname}.pdf")
-        line = nodes.paragraph("", "", nodes.reference(text, text, refuri=target), classes=["download-link"])
-        headers = [node for node in self.document.findall(nodes.container) if "profile-header" in node["classes"]]
-        if headers:
-            headers[0] += line
-        else:
-            next(self.document.findall(nodes.section)).insert(1, line)
-
-
 class DownloadButtons(SphinxDirective):
     """``{download-buttons}``: the companion's downloads, on the site only."""
 
@@ -81,6 +60,5 @@ class DownloadButtons(SphinxDirective):
 def setup(app: Sphinx) -> dict:
     app.add_config_value("downloads_basename", "book", "html", types=[str])
     app.connect("html-page-context", page_context)
-    app.add_post_transform(ProfilePdfLink)
     app.add_directive("download-buttons", DownloadButtons)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,9 +18,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.osutil import relative_uri
 
 import foreign_text
 import profile_schema
+from downloads import FOLDER, has_own_pdf
 from site_meta import SITE_BUILDERS
 
 logger = logging.getLogger(__name__)
@@ -181,8 +183,9 @@ def sources_section(data: dict) -> nodes.section:
 
 
 class ProfilePage(SphinxTransform):
-    """Adds the header and the outline notice, moves the "About this profile" note out of the last
-    section (it is not part of "our reading"), and adds the Sources section to a profile page."""
+    """Adds the header (on the site with a link to the page's own PDF) and the outline notice, moves
+    the "About this profile" note out of the last section (it is not part of "our reading"), and
+    adds the Sources section to a profile page."""
 
     default_priority = 500
 
@@ -191,8 +194,12 @@ class ProfilePage(SphinxTransform):
         sections = list(self.document.findall(nodes.section))
         if not data or not sections:
             return
-        top = sections[0]
-        additions = [header(self.env.docname, data)]
+        top, docname = sections[0], self.env.docname
+        additions = [header(docname, data)]
+        if self.app.builder.name in SITE_BUILDERS and has_own_pdf(self.config, docname):
+            target = relative_uri(self.app.builder.get_target_uri(docname), f"{FOLDER}/{docname}.pdf")
+            link = nodes.reference("", "Download this profile (PDF)", refuri=target)
+            additions[0] += nodes.paragraph("", "", link, classes=["download-link"])
         if data["status"] == "outline":
             text = "Little about this public servant's work is public yet, so this page is short and says only what its sources say. If you know their work from a public source, "
             title = nodes.title("Help write this profile", "Help write this profile")
