@@ -94,6 +94,9 @@ class Profile(Strict):
     last_reviewed: datetime.date = Field(description="when the facts were last checked against the sources, YYYY-MM-DD; the date of its citation")
 
 
+NESTED = {"name_native": NativeName, "sources": Source, "image": Image}
+
+
 class FrontMatterLoader(yaml.SafeLoader):
     """YAML without implicit dates: a date stays text until the schema checks it, so a wrong
     one (30 February) is reported on its field instead of crashing the loader."""
@@ -139,24 +142,11 @@ def _closest(value: Any, choices: tuple[str, ...]) -> str:
     return f"did you mean `{close[0]}`?" if close else "use one of: " + ", ".join(f"`{c}`" for c in choices)
 
 
-def _model_at(path: tuple) -> type[BaseModel]:
-    model: type[BaseModel] = Profile
-    for part in path:
-        if isinstance(part, int):
-            continue
-        annotation = model.model_fields[part].annotation
-        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel)]
-        if not inner:
-            break
-        model = inner[0]
-    return model
-
-
 def _explain(error: dict) -> str:
     """What is wrong and what to do, for one pydantic error."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
     field = loc[-1] if loc else ""
-    model = _model_at(loc[:-1])
+    model = NESTED.get(loc[0], Profile) if len(loc) > 1 else Profile  # the model the field belongs to
     info = model.model_fields.get(field) if isinstance(field, str) else None
     about = f" ({info.description})" if info and info.description else ""
     if kind == "missing":
