@@ -29,6 +29,7 @@ import os
 import random
 import re
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -96,50 +97,41 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
     return first_heading
 
 
-def chapters_to_top_level(tree: nodes.document) -> None:
-    """Move the pages the root document includes out of its last section, so each is a chapter.
+def inlined(node: nodes.Element, depth: int = 0) -> Iterator[tuple[nodes.Element, nodes.Element, int]]:
+    """Each element under ``node`` with its parent and the number of inlined documents around it.
 
-    The root's toctree sits inside one of its sections; inlined there, every other page would
-    be a sub-sub-section of the landing page. (Walked top-down: ``inline_all_toctrees`` leaves
-    the inlined nodes' ``parent`` pointing at their own documents.)
-    """
-
-    def walk(node: nodes.Element) -> None:
-        for child in list(node.children):
-            if isinstance(child, nodes.compound) and "toctree-wrapper" in child["classes"]:
-                node.remove(child)
-                tree.append(child)
-            elif isinstance(child, nodes.Element) and not isinstance(child, addnodes.start_of_file):
-                walk(child)
-
-    walk(tree)
+    Walked top-down: ``inline_all_toctrees`` leaves an inlined node's ``parent`` pointing at its own
+    document. A node may be moved while the walk is at it."""
+    for child in list(node.children):
+        if isinstance(child, nodes.Element):
+            yield node, child, depth
+            yield from inlined(child, depth + isinstance(child, addnodes.start_of_file))
 
 
-def mark_document_starts(tree: nodes.document) -> None:
-    """Each page starts on a new page and names the running header (see print.css)."""
-    for part in tree.findall(addnodes.start_of_file):
-        first = next((child for child in part.children if isinstance(child, nodes.section)), None)
-        if first is not None:
+def first_section(part: addnodes.start_of_file) -> nodes.section | None:
+    return next((child for child in part.children if isinstance(child, nodes.section)), None)
+
+
+def shape_chapters(tree: nodes.document) -> None:
+    """Make each page the root document includes a chapter, starting a new page and naming the
+    running header (print.css). The root's toctree sits inside one of its sections: left there,
+    every other page would be a sub-sub-section of the landing page."""
+    for parent, node, depth in inlined(tree):
+        if depth == 0 and isinstance(node, nodes.compound) and "toctree-wrapper" in node["classes"]:
+            parent.remove(node)
+            tree.append(node)
+        elif isinstance(node, addnodes.start_of_file) and (first := first_section(node)):
             first["classes"].append("document-start")
 
 
 def contents(tree: nodes.document) -> nodes.bullet_list:
     """The printed table of contents: one line per document (a chapter, or a profile under the
-    gallery that holds it), as a book's contents list its chapters, not their sections. (Walked
-    top-down: ``inline_all_toctrees`` leaves the inlined nodes' ``parent`` pointing elsewhere.)"""
+    gallery that holds it), as a book's contents list its chapters, not their sections."""
     entries = nodes.bullet_list(classes=["book-contents"])
     entries += nodes.list_item("", entry(next(tree.findall(nodes.section))))
-
-    def walk(node: nodes.Element, depth: int) -> None:
-        for child in node.children:
-            if isinstance(child, addnodes.start_of_file):
-                if top := next((section for section in child.children if isinstance(section, nodes.section)), None):
-                    entries.append(nodes.list_item("", entry(top), classes=["contents-inner"] if depth else []))
-                walk(child, depth + 1)
-            elif isinstance(child, nodes.Element):
-                walk(child, depth)
-
-    walk(tree, 0)
+    for _, node, depth in inlined(tree):
+        if isinstance(node, addnodes.start_of_file) and (top := first_section(node)):
+            entries += nodes.list_item("", entry(top), classes=["contents-inner"] if depth else [])
     return entries
 
 
@@ -390,8 +382,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         book = self.assemble_doctree()
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
-        chapters_to_top_level(book)
-        mark_document_starts(book)
+        shape_chapters(book)
         make_ids_unique(book, root)
         print_addresses(book)
         self.book_contents = self.render_partial(contents(book))["fragment"]
