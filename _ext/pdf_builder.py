@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from fnmatch import fnmatch
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -159,24 +159,23 @@ def entry(section: nodes.section) -> nodes.paragraph:
 # -- Rendering -------------------------------------------------------------------------------------
 
 
-def subset_fonts_with_fonttools() -> None:
-    """Make WeasyPrint subset every font it embeds with fontTools, never with the system's HarfBuzz.
+@cache
+def set_up_weasyprint() -> None:
+    """Wrap two of WeasyPrint's internals (ARCHITECTURE.md), once in each worker process.
 
-    WeasyPrint subsets with libharfbuzz-subset when the system has it and with fontTools when it
-    has not, without a word, and the two write different font programs for the same glyphs (other
-    GDEF tables, bounding boxes, numbering of component glyphs). So the PDFs' bytes depended on
-    a system library (the README's set-up did not install it, CI's did) and on its version, which
-    differs between distributions. fontTools is pinned in requirements.txt: how a font is subset
-    is now fixed by the commit.
-
-    The options are those of WeasyPrint's own fontTools subsetting (``Font._fonttools_subset``),
-    with two changes that leave the glyphs as they are: GSUB and GPOS, which it drops, are deleted
-    before subsetting (fontTools would read them first: 0.1-0.4 s a font; as it is, about 25 ms a
-    font), and the font keeps its own modification date instead of taking the build's."""
+    * Fonts are subset with the pinned fontTools, never with the system's HarfBuzz, which WeasyPrint
+      prefers when installed and which writes other bytes for the same glyphs. The options are those
+      of WeasyPrint's ``Font._fonttools_subset``, but GSUB and GPOS (dropped anyway) are deleted
+      first, 0.1-0.4 s a font faster, and a font keeps its own date, not the build's.
+    * A run in another language (``<span lang="ur">``) gets its ``/Lang`` in the structure tree:
+      WeasyPrint tags only the document's, so a screen reader would read it with English rules.
+    """
     import io
 
+    import pydyf
     from fontTools import subset
     from fontTools.ttLib import TTFont
+    from weasyprint.pdf import tags
     from weasyprint.pdf.fonts import Font
 
     def subset_font(font: Font, to_unicode: dict, hinting: bool) -> None:
@@ -197,99 +196,63 @@ def subset_fonts_with_fonttools() -> None:
         program.save(out)
         font.file_content = out.getvalue()
 
-    Font.subset = subset_font
-
-
-def set_up_weasyprint() -> None:
-    """Run in each worker process before it renders; a second call changes nothing."""
-    subset_fonts_with_fonttools()
-    tag_languages()
-
-
-def tag_languages() -> None:
-    """Give each run in another language its ``/Lang`` in the PDF's structure tree.
-
-    WeasyPrint tags the document's language but not that of an element with a ``lang`` of its
-    own (``<span lang="ur">``), so a screen reader would read a name in Urdu with English rules.
-    Its structure tree is built by one internal function, wrapped here (ARCHITECTURE.md)."""
-    import pydyf
-    from weasyprint.pdf import tags
-
-    build = tags._build_box_tree
-    if getattr(build, "tags_languages", False):
-        return
+    build_box_tree = tags._build_box_tree
 
     def build_with_languages(box, parent, pdf, *rest):
         lang = box.element.get("lang") if box.element is not None and box.element_tag != "html" else None
-        for element in build(box, parent, pdf, *rest):
+        for element in build_box_tree(box, parent, pdf, *rest):
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
             yield element
 
-    build_with_languages.tags_languages = True
+    Font.subset = subset_font
     tags._build_box_tree = build_with_languages
 
 
-# Where WeasyPrint reads the print HTML from (print_html): one address whatever the build's folder.
+# Where WeasyPrint reads the print HTML from: one address whatever the build's folder.
 VIRTUAL_ROOT = "file:///companion/"
 
 
-def print_html(outdir: str, name: str):
-    """The print HTML ``name`` of ``outdir``, as WeasyPrint reads it.
+def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -> float:
+    """Typeset the print HTML ``name`` (in a worker process); return the seconds it took.
 
-    WeasyPrint names each image in a PDF after its address (an MD5 of the URL), so the same cover
-    in two build folders would give two PDFs with different bytes. So the pages are read from a
-    fixed address, and a fetcher (WeasyPrint's documented way to load resources) maps it to the
-    folder."""
-    from weasyprint import HTML
+    WeasyPrint names each image after its address (an MD5 of the URL), so the HTML is read from
+    ``VIRTUAL_ROOT``, which a fetcher (WeasyPrint's documented way) maps to the build folder: two
+    folders give the same bytes. WeasyPrint can restart the page counter only on a page given by
+    its number, so the book's front matter is typeset alone first to count its pages; PDF page
+    labels (i, ii... then 1, 2...) make a reader's page numbers match the printed ones."""
+    import pikepdf
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
+    set_up_weasyprint()
+    start = time.perf_counter()
     folder = Path(outdir).resolve().as_uri() + "/"
 
     class FromBuildFolder(URLFetcher):
         def fetch(self, url, headers=None):
             return super().fetch(url.replace(VIRTUAL_ROOT, folder, 1), headers)
 
-    return HTML(string=Path(outdir, name).read_text("utf-8"), base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
-
-
-def render(outdir: str, name: str, pdf_path: str, identifier: str) -> float:
-    """Typeset one profile's HTML (runs in a worker process); returns the seconds it took."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    set_up_weasyprint()
-    start = time.perf_counter()
-    print_html(outdir, name).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
-    return time.perf_counter() - start
-
-
-def render_book(outdir: str, name: str, pdf_path: str, identifier: str) -> float:
-    """Typeset the companion (runs in a worker process); returns the seconds it took.
-
-    WeasyPrint cannot restart the page counter where a named page begins, only on a page given by
-    its number: so the front matter is typeset alone first to count its pages, and the body's
-    first page is then told to count from 1. PDF page labels (i, ii... then 1, 2...) make a
-    reader's page numbers match the printed ones."""
-    import pikepdf
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    set_up_weasyprint()
-    start = time.perf_counter()
+    source = Path(outdir, name).read_text("utf-8")
+    html = HTML(string=source, base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
     fonts = FontConfiguration()
-    html = print_html(outdir, name)
-    front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
-    body_from_1 = CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)
-    html.write_pdf(pdf_path, font_config=fonts, stylesheets=[body_from_1], pdf_identifier=identifier.encode(), **PDF_OPTIONS)
-    with pikepdf.open(pdf_path, allow_overwriting_input=True) as book:
-        labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]
-        book.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
-        book.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
-        book.save(pdf_path, deterministic_id=True)
+    body_from_1 = []
+    if book:
+        front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
+        body_from_1 = [CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)]
+    html.write_pdf(
+        pdf_path, font_config=fonts, stylesheets=body_from_1, pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    if book:
+        with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+            labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]
+            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+            pdf.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
+            pdf.save(pdf_path, deterministic_id=True)
     return time.perf_counter() - start
 
 
-@lru_cache(maxsize=1)
+@cache
 def covered_characters() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
@@ -411,18 +374,18 @@ class PdfBuilder(SingleFileHTMLBuilder):
         jobs.insert(0, (self.config.root_doc, self.config.pdf_basename))
         shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
         cache_path = outdir / CACHE_FILE
-        cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
+        cached = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
         for docname, stem in jobs:
             html = outdir / f"{stem}.html"
             key = hashlib.sha256(html.read_bytes() + shared.encode()).hexdigest()
             pdf = str(outdir / f"{stem}.pdf")
-            kept = cache.get(stem)
+            kept = cached.get(stem)
             if not isinstance(kept, dict) or kept["key"] != key or not Path(pdf).is_file():
                 # Kept with the PDF, so an unchanged one still reports what it cannot print.
-                kept = cache[stem] = {"key": key, "missing": uncovered(page_text(html))}
+                kept = cached[stem] = {"key": key, "missing": uncovered(page_text(html))}
                 # The digest of its sources identifies the PDF, so the same sources give the same bytes.
-                pending.append((stem, render_book if docname == self.config.root_doc else render, (str(outdir), html.relative_to(outdir).as_posix(), pdf, key[:32])))
+                pending.append((stem, (str(outdir), f"{stem}.html", pdf, key[:32], docname == self.config.root_doc)))
             self.check_fonts(docname, kept["missing"])
         # tests/test_reproducible_pdfs.py renders them in a shuffled order: no PDF may depend on what
         # its worker process rendered before it.
@@ -432,12 +395,12 @@ class PdfBuilder(SingleFileHTMLBuilder):
         if pending:
             start = time.perf_counter()
             with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
-                futures = {stem: pool.submit(function, *arguments) for stem, function, arguments in pending}
+                futures = {stem: pool.submit(render, *arguments) for stem, arguments in pending}
                 seconds = {stem: future.result() for stem, future in futures.items()}
             book_seconds = seconds.pop(self.config.pdf_basename, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.
             logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs {sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
-        cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True))
+        cache_path.write_text(json.dumps(cached, indent=1, sort_keys=True))
 
 
 def setup(app: Sphinx) -> dict:
