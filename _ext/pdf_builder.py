@@ -31,7 +31,6 @@ import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from fnmatch import fnmatch
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -43,7 +42,7 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
-from downloads import book_documents
+from downloads import book_documents, has_own_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -292,16 +291,17 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     #: the document being printed on its own, or None while printing the book
     standalone: str | None = None
+    #: the pages the book holds (downloads.book_documents, once a build): others are linked on the site
+    in_book: set[str]
 
     def get_theme_config(self) -> tuple[str, dict]:
         return "companion-print", {}
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        in_book = docname in book_documents(self.env, self.config.root_doc) or docname not in self.env.all_docs
-        if self.standalone is None and in_book:
-            return super().get_target_uri(docname, typ)
         if docname == self.standalone:
             return docname + self.out_suffix  # where its print HTML is written
+        if self.standalone is None and (docname in self.in_book or docname not in self.env.all_docs):
+            return super().get_target_uri(docname, typ)
         return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
@@ -310,43 +310,30 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return self.get_target_uri(to, typ)
 
     def separate_documents(self) -> list[str]:
-        patterns, excluded = self.config.pdf_separate_documents, self.config.pdf_separate_exclude
-        return sorted(doc for doc in self.env.found_docs if any(fnmatch(doc, p) for p in patterns) and doc not in excluded)
+        return sorted(docname for docname in self.env.found_docs if has_own_pdf(self.config, docname))
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
-        # Not SingleFileHTMLBuilder's context: it renders the whole table of contents for a
-        # sidebar the print theme does not have (the book's contents come from write_documents),
-        # and doing that for every separate document made the PDF step grow with the square of
-        # the number of profiles.
-        site = self.config.html_baseurl
-        context = {
-            "body": body, "metatags": metatags, "title": self.config.html_title, "docstitle": None, "meta": None,
-            "parents": [], "prev": None, "next": None, "rellinks": [], "sourcename": "", "toc": "", "display_toc": False,
-        }
-        context["pdf"] = {
+        # Not SingleFileHTMLBuilder's context: it renders the whole table of contents for a sidebar
+        # the print theme has not, which made the PDF step grow with the square of the profiles.
+        # The print theme reads the rest from ``config``; sphinxext-opengraph reads "title" and "meta".
+        return {
+            "body": body, "metatags": metatags, "meta": None, "config": self.config,
+            "title": self.env.titles[docname].astext() if self.standalone else self.config.pdf_title,
             "standalone": self.standalone is not None,
-            "title": self.config.pdf_title if self.standalone is None else self.env.titles[docname].astext(),
-            "subtitle": self.config.pdf_subtitle,
-            "subject": self.config.pdf_subject,
-            "author": self.config.author,
-            "contents": self.book_contents if self.standalone is None else "",
-            "front": self.standalone is None,
-            "site_url": site,
-            "page_url": site.rstrip("/") + "/" + docname + ".html" if self.standalone else site,
+            "book_contents": self.book_contents,
             # Sphinx's format_date honours SOURCE_DATE_EPOCH, so the date is the commit's.
             "date": format_date("%Y-%m-%dT%H:%M:%SZ", language="en"),
             "date_text": format_date("%-d %B %Y", language="en"),
         }
-        return context
 
     def write_documents(self, _docnames) -> None:
         self.prepare_writing(self.env.all_docs.keys())
-        root = self.config.root_doc
+        self.in_book = book_documents(self.env, self.config.root_doc)
         book = self.assemble_doctree()
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
         shape_chapters(book)
-        make_ids_unique(book, root)
+        make_ids_unique(book, self.config.root_doc)
         print_addresses(book)
         self.book_contents = self.render_partial(contents(book))["fragment"]
         self.write_doc(self.config.pdf_basename, book)
@@ -356,16 +343,6 @@ class PdfBuilder(SingleFileHTMLBuilder):
             print_addresses(page)
             self.write_doc(docname, page)
         self.standalone = None
-
-    def check_fonts(self, docname: str, missing: list[str]) -> None:
-        if missing:
-            listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in missing)
-            logger.warning(
-                f"no bundled font can print {listed}; add a Noto font for that script to "
-                "_ext/print_theme/static/fonts/ and print.css",
-                location=docname,
-                type="pdf",
-            )
 
     def finish(self) -> None:
         super().finish()
@@ -386,7 +363,10 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 kept = cached[stem] = {"key": key, "missing": uncovered(page_text(html))}
                 # The digest of its sources identifies the PDF, so the same sources give the same bytes.
                 pending.append((stem, (str(outdir), f"{stem}.html", pdf, key[:32], docname == self.config.root_doc)))
-            self.check_fonts(docname, kept["missing"])
+            if kept["missing"]:
+                listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in kept["missing"])
+                logger.warning(f"no bundled font can print {listed}; add a Noto font for that script to "
+                               "_ext/print_theme/static/fonts/ and print.css", location=docname, type="pdf")
         # tests/test_reproducible_pdfs.py renders them in a shuffled order: no PDF may depend on what
         # its worker process rendered before it.
         if seed := os.environ.get("PDF_SHUFFLE_SEED"):
