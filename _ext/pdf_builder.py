@@ -1,24 +1,12 @@
 """``sphinx-build -b pdf``: the companion PDF and one PDF per profile, typeset by WeasyPrint.
 
-Why not LaTeX or rinohtype: see ``shared/research/pdf-epub-findings.md`` (LaTeX silently drops CJK
-and Arabic-script glyphs, rinohtype crashes on sphinx-design and cannot shape scripts). This builder
-writes print HTML with its own theme (``print_theme/``: cover, title page, contents, running
-headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrint.
-
-* **The companion PDF** (``<pdf_basename>.pdf``): every document assembled into one tree, as the
-  ``singlehtml`` builder does, after which every id is made unique by prefixing the id of its
-  document *in the doctree*, and every reference is pointed at the new ids. The contents are built
-  from the same tree, and print.css prints each entry's page number (``target-counter``), so the
-  contents, the bookmarks and the pages agree. The front matter (cover, title page, contents) is
-  numbered i, ii, iii... and the body from 1, as in a printed book.
-* **Separate documents** (``pdf_separate_documents``, e.g. every profile): each printed alone,
-  with links to other pages pointing at the hosted site (``html_baseurl``).
-
-PDFs are rendered in parallel, one process per core, and a PDF (or a part of the book) whose
-HTML, styles, fonts and images are unchanged is not rendered again. A character that no bundled
-font can print fails the build, naming the page. WeasyPrint is set up in each worker (fonts
-subset with the pinned fontTools, runs in another language tagged) by wrapping two of its internal
-functions (ARCHITECTURE.md).
+WeasyPrint, not LaTeX (it silently drops CJK and Arabic-script glyphs) or rinohtype (it crashes on
+sphinx-design and cannot shape scripts): see ``shared/research/pdf-epub-findings.md``. The book is
+every page assembled into one tree as the ``singlehtml`` builder does (Sphinx has no public way to
+get it, hence the internals in ARCHITECTURE.md), with unique ids, its contents and each external
+address in a footnote; each profile is also printed alone, linking the site. Both are written as
+print HTML (``print_theme/``) and typeset in parallel; a PDF whose HTML, styles, fonts and images
+are unchanged is not typeset again (``.pdf-cache.json``).
 """
 
 from __future__ import annotations
@@ -49,15 +37,46 @@ logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "print_theme"
 FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
-# How the PDFs are made (this code and the libraries', fontTools among them: it subsets the
-# fonts): a change renders them afresh.
-RENDERING = hashlib.sha256(Path(__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')}".encode()).hexdigest()
-# How every PDF of the publication is written: tagged (PDF/UA-1), so that screen readers get its
-# headings, lists, links, figures' alt text and languages.
+# How the PDFs are made, this code and the libraries (fontTools subsets the fonts): a change renders them afresh.
+LIBRARIES = f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')}"
+RENDERING = hashlib.sha256(Path(__file__).read_bytes() + LIBRARIES.encode()).hexdigest()
+# Tagged (PDF/UA-1): screen readers get the headings, lists, links, figures' alt text and languages.
 PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True, "pdf_variant": "pdf/ua-1"}
+# Where WeasyPrint reads the print HTML from (see render): one address whatever the build's folder.
+VIRTUAL_ROOT = "file:///companion/"
 
 
-# -- Unique ids across the assembled book --------------------------------------------------------
+# -- The book as one tree -----------------------------------------------------------------------
+
+
+def inlined(
+    node: nodes.Element, document: str | None = None
+) -> Iterator[tuple[nodes.Element, nodes.Element, str | None]]:
+    """Each element under ``node``, with its parent and the name of the inlined document around it
+    (None in the root document's own part).
+
+    Walked top-down: ``inline_all_toctrees`` leaves an inlined node's ``parent`` pointing at its own
+    document. A node may be moved while the walk is at it."""
+    for child in list(node.children):
+        if isinstance(child, nodes.Element):
+            yield node, child, document
+            yield from inlined(child, child["docname"] if isinstance(child, addnodes.start_of_file) else document)
+
+
+def first_section(part: addnodes.start_of_file) -> nodes.section | None:
+    return next((child for child in part.children if isinstance(child, nodes.section)), None)
+
+
+def shape_chapters(tree: nodes.document) -> None:
+    """Make each page the root document includes a chapter, starting a new page and naming the
+    running header (print.css). The root's toctree sits inside one of its sections: left there,
+    every other page would be a sub-sub-section of the landing page."""
+    for parent, node, document in inlined(tree):
+        if document is None and isinstance(node, nodes.compound) and "toctree-wrapper" in node["classes"]:
+            parent.remove(node)
+            tree.append(node)
+        elif isinstance(node, addnodes.start_of_file) and (first := first_section(node)):
+            first["classes"].append("document-start")
 
 
 def id_prefix(docname: str) -> str:
@@ -71,10 +90,8 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
     have ``id="sources"`` and links jump to the wrong one.
     """
     first_heading: dict[str, str] = {}
-
-    def rename(node: nodes.Element, docname: str) -> None:
-        if isinstance(node, addnodes.start_of_file):
-            docname = node["docname"]
+    for _, node, document in inlined(tree):
+        docname = node["docname"] if isinstance(node, addnodes.start_of_file) else document or root_doc
         prefix = id_prefix(docname)
         node["ids"] = [prefix + identifier for identifier in node["ids"]]
         node["backrefs"] = [prefix + identifier for identifier in node.get("backrefs", [])]
@@ -82,11 +99,6 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
             node["refid"] = prefix + node["refid"]
         if isinstance(node, nodes.section) and docname not in first_heading and node["ids"]:
             first_heading[docname] = node["ids"][0]
-        for child in node.children:
-            if isinstance(child, nodes.Element):
-                rename(child, docname)
-
-    rename(tree, root_doc)
     for reference in tree.findall(nodes.reference):
         uri = reference.get("refuri", "")
         if uri.startswith("#document-"):
@@ -94,44 +106,6 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
             reference["refid"] = id_prefix(docname) + anchor if anchor else first_heading.get(docname, "")
             del reference["refuri"]
     return first_heading
-
-
-def inlined(node: nodes.Element, depth: int = 0) -> Iterator[tuple[nodes.Element, nodes.Element, int]]:
-    """Each element under ``node`` with its parent and the number of inlined documents around it.
-
-    Walked top-down: ``inline_all_toctrees`` leaves an inlined node's ``parent`` pointing at its own
-    document. A node may be moved while the walk is at it."""
-    for child in list(node.children):
-        if isinstance(child, nodes.Element):
-            yield node, child, depth
-            yield from inlined(child, depth + isinstance(child, addnodes.start_of_file))
-
-
-def first_section(part: addnodes.start_of_file) -> nodes.section | None:
-    return next((child for child in part.children if isinstance(child, nodes.section)), None)
-
-
-def shape_chapters(tree: nodes.document) -> None:
-    """Make each page the root document includes a chapter, starting a new page and naming the
-    running header (print.css). The root's toctree sits inside one of its sections: left there,
-    every other page would be a sub-sub-section of the landing page."""
-    for parent, node, depth in inlined(tree):
-        if depth == 0 and isinstance(node, nodes.compound) and "toctree-wrapper" in node["classes"]:
-            parent.remove(node)
-            tree.append(node)
-        elif isinstance(node, addnodes.start_of_file) and (first := first_section(node)):
-            first["classes"].append("document-start")
-
-
-def contents(tree: nodes.document) -> nodes.bullet_list:
-    """The printed table of contents: one line per document (a chapter, or a profile under the
-    gallery that holds it), as a book's contents list its chapters, not their sections."""
-    entries = nodes.bullet_list(classes=["book-contents"])
-    entries += nodes.list_item("", entry(next(tree.findall(nodes.section))))
-    for _, node, depth in inlined(tree):
-        if isinstance(node, addnodes.start_of_file) and (top := first_section(node)):
-            entries += nodes.list_item("", entry(top), classes=["contents-inner"] if depth else [])
-    return entries
 
 
 def print_addresses(tree: nodes.Element) -> None:
@@ -150,6 +124,17 @@ def print_addresses(tree: nodes.Element) -> None:
         reference.parent.insert(reference.parent.index(reference) + 1, note)
 
 
+def contents(tree: nodes.document) -> nodes.bullet_list:
+    """The printed table of contents: one line per document (a chapter, or a profile under the
+    gallery that holds it), as a book's contents list its chapters, not their sections."""
+    entries = nodes.bullet_list(classes=["book-contents"])
+    entries += nodes.list_item("", entry(next(tree.findall(nodes.section))))
+    for _, node, document in inlined(tree):
+        if isinstance(node, addnodes.start_of_file) and (top := first_section(node)):
+            entries += nodes.list_item("", entry(top), classes=["contents-inner"] if document else [])
+    return entries
+
+
 def entry(section: nodes.section) -> nodes.paragraph:
     title = section.next_node(nodes.title).astext()
     return nodes.paragraph("", "", nodes.reference(title, title, refid=section["ids"][0]))
@@ -162,13 +147,11 @@ def entry(section: nodes.section) -> nodes.paragraph:
 def set_up_weasyprint() -> None:
     """Wrap two of WeasyPrint's internals (ARCHITECTURE.md), once in each worker process.
 
-    * Fonts are subset with the pinned fontTools, never with the system's HarfBuzz, which WeasyPrint
-      prefers when installed and which writes other bytes for the same glyphs. The options are those
-      of WeasyPrint's ``Font._fonttools_subset``, but GSUB and GPOS (dropped anyway) are deleted
-      first, 0.1-0.4 s a font faster, and a font keeps its own date, not the build's.
-    * A run in another language (``<span lang="ur">``) gets its ``/Lang`` in the structure tree:
-      WeasyPrint tags only the document's, so a screen reader would read it with English rules.
-    """
+    Fonts are subset with the pinned fontTools, never with the system's HarfBuzz (WeasyPrint's
+    choice when installed), which writes other bytes: with ``Font._fonttools_subset``'s options,
+    but GSUB and GPOS, dropped anyway, deleted first (0.1-0.4 s a font faster), and each font
+    keeps its own date. A run in another language (``<span lang="ur">``) gets its ``/Lang``:
+    WeasyPrint tags only the document's, and a screen reader would read it with English rules."""
     import io
 
     import pydyf
@@ -206,10 +189,6 @@ def set_up_weasyprint() -> None:
 
     Font.subset = subset_font
     tags._build_box_tree = build_with_languages
-
-
-# Where WeasyPrint reads the print HTML from: one address whatever the build's folder.
-VIRTUAL_ROOT = "file:///companion/"
 
 
 def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -> float:
@@ -255,22 +234,16 @@ def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -
 def covered_characters() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
-    for font in sorted(FONTS_DIR.glob("*.[ot]tf")):
-        covered.update(TTFont(font, lazy=True).getBestCmap())
-    return frozenset(covered)
+    return frozenset(code for font in FONTS_DIR.glob("*.[ot]tf") for code in TTFont(font, lazy=True).getBestCmap())
 
 
-def page_text(html_path: Path) -> str:
+def unprintable(html: Path) -> list[str]:
+    """The characters of a page that no bundled font can print (white space aside)."""
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup(html_path.read_text("utf-8"), "html.parser").get_text()
-
-
-def uncovered(text: str) -> list[str]:
-    """Characters of ``text`` that no bundled font can print (white space aside)."""
-    fonts = covered_characters()
-    return sorted({char for char in text if not char.isspace() and ord(char) not in fonts and ord(char) >= 0x20})
+    text = BeautifulSoup(html.read_text("utf-8"), "html.parser").get_text()
+    covered = covered_characters()
+    return sorted({char for char in text if not char.isspace() and ord(char) not in covered and ord(char) >= 0x20})
 
 
 def tree_digest(folder: Path) -> str:
@@ -284,15 +257,11 @@ def tree_digest(folder: Path) -> str:
 
 class PdfBuilder(SingleFileHTMLBuilder):
     name = "pdf"
-    format = "html"
     epilog = "The PDFs are in %(outdir)s."
     search = False
-    copysource = False
 
     #: the document being printed on its own, or None while printing the book
     standalone: str | None = None
-    #: the pages the book holds (downloads.book_documents, once a build): others are linked on the site
-    in_book: set[str]
 
     def get_theme_config(self) -> tuple[str, dict]:
         return "companion-print", {}
@@ -313,9 +282,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return sorted(docname for docname in self.env.found_docs if has_own_pdf(self.config, docname))
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
-        # Not SingleFileHTMLBuilder's context: it renders the whole table of contents for a sidebar
-        # the print theme has not, which made the PDF step grow with the square of the profiles.
-        # The print theme reads the rest from ``config``; sphinxext-opengraph reads "title" and "meta".
+        # Not SingleFileHTMLBuilder's: it renders a sidebar's whole table of contents for every page, so the PDF
+        # step grew with the square of the profiles. The theme reads ``config``; sphinxext-opengraph, title and meta.
         return {
             "body": body, "metatags": metatags, "meta": None, "config": self.config,
             "title": self.env.titles[docname].astext() if self.standalone else self.config.pdf_title,
@@ -328,7 +296,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
     def write_documents(self, _docnames) -> None:
         self.prepare_writing(self.env.all_docs.keys())
-        self.in_book = book_documents(self.env, self.config.root_doc)
+        self.in_book = book_documents(self.env, self.config.root_doc)  # once: others are linked on the site
         book = self.assemble_doctree()
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
@@ -347,23 +315,23 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         super().finish()
         outdir = Path(self.outdir)
-        jobs = [(doc, doc) for doc in self.separate_documents()]
-        jobs.insert(0, (self.config.root_doc, self.config.pdf_basename))
+        jobs = [(self.config.root_doc, self.config.pdf_basename)] + [(doc, doc) for doc in self.separate_documents()]
         shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
         cache_path = outdir / CACHE_FILE
         cached = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
         for docname, stem in jobs:
             html = outdir / f"{stem}.html"
+            pdf = outdir / f"{stem}.pdf"
             key = hashlib.sha256(html.read_bytes() + shared.encode()).hexdigest()
-            pdf = str(outdir / f"{stem}.pdf")
             kept = cached.get(stem)
-            if not isinstance(kept, dict) or kept["key"] != key or not Path(pdf).is_file():
+            if not isinstance(kept, dict) or kept["key"] != key or not pdf.is_file():
                 # Kept with the PDF, so an unchanged one still reports what it cannot print.
-                kept = cached[stem] = {"key": key, "missing": uncovered(page_text(html))}
+                kept = cached[stem] = {"key": key, "missing": unprintable(html)}
                 # The digest of its sources identifies the PDF, so the same sources give the same bytes.
-                pending.append((stem, (str(outdir), f"{stem}.html", pdf, key[:32], docname == self.config.root_doc)))
-            if kept["missing"]:
+                book = docname == self.config.root_doc
+                pending.append((stem, (str(outdir), f"{stem}.html", str(pdf), key[:32], book)))
+            if kept["missing"]:  # a warning: the build fails (-W)
                 listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in kept["missing"])
                 logger.warning(f"no bundled font can print {listed}; add a Noto font for that script to "
                                "_ext/print_theme/static/fonts/ and print.css", location=docname, type="pdf")
@@ -379,19 +347,19 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 seconds = {stem: future.result() for stem, future in futures.items()}
             book_seconds = seconds.pop(self.config.pdf_basename, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.
-            logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs {sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
+            logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs "
+                        f"{sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
         cache_path.write_text(json.dumps(cached, indent=1, sort_keys=True))
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("pdf_basename", "book", "env", types=[str])
-    app.add_config_value("pdf_title", "", "env", types=[str])
-    app.add_config_value("pdf_subtitle", "", "env", types=[str])
-    app.add_config_value("pdf_subject", "", "env", types=[str])
-    app.add_config_value("pdf_separate_documents", [], "env", types=[list])
-    app.add_config_value("pdf_separate_exclude", [], "env", types=[list])
-    # The site's own stylesheets (html_css_files) stay off paper: print.css styles the PDFs.
-    app.add_config_value("pdf_css_files", [], "env", types=[list])
+    for text in ("pdf_title", "pdf_subtitle", "pdf_subject"):
+        app.add_config_value(text, "", "env", types=[str])
+    # pdf_css_files: Sphinx reads it instead of html_css_files, so the site's stylesheets stay off
+    # paper (print.css styles the PDFs).
+    for listing in ("pdf_separate_documents", "pdf_separate_exclude", "pdf_css_files"):
+        app.add_config_value(listing, [], "env", types=[list])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
