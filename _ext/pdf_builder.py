@@ -1,24 +1,12 @@
 """``sphinx-build -b pdf``: the companion PDF and one PDF per profile, typeset by WeasyPrint.
 
-Why not LaTeX or rinohtype: see ``shared/research/pdf-epub-findings.md`` (LaTeX silently drops CJK
-and Arabic-script glyphs, rinohtype crashes on sphinx-design and cannot shape scripts). This builder
-writes print HTML with its own theme (``print_theme/``: cover, title page, contents, running
-headers, page numbers, the Noto fonts of every script) and hands it to WeasyPrint.
-
-* **The companion PDF** (``<pdf_basename>.pdf``): every document assembled into one tree, as the
-  ``singlehtml`` builder does, after which every id is made unique by prefixing the id of its
-  document *in the doctree*, and every reference is pointed at the new ids. The contents are built
-  from the same tree, and print.css prints each entry's page number (``target-counter``), so the
-  contents, the bookmarks and the pages agree. The front matter (cover, title page, contents) is
-  numbered i, ii, iii... and the body from 1, as in a printed book.
-* **Separate documents** (``pdf_separate_documents``, e.g. every profile): each printed alone,
-  with links to other pages pointing at the hosted site (``html_baseurl``).
-
-PDFs are rendered in parallel, one process per core, and a PDF (or a part of the book) whose
-HTML, styles, fonts and images are unchanged is not rendered again. A character that no bundled
-font can print fails the build, naming the page. WeasyPrint is set up in each worker (fonts
-subset with the pinned fontTools, runs in another language tagged) by wrapping two of its internal
-functions (ARCHITECTURE.md).
+WeasyPrint, not LaTeX (it silently drops CJK and Arabic-script glyphs) or rinohtype (it crashes on
+sphinx-design and cannot shape scripts): see ``shared/research/pdf-epub-findings.md``. The book is
+every page assembled into one tree as the ``singlehtml`` builder does (Sphinx has no public way to
+get it, hence the internals in ARCHITECTURE.md), with unique ids, its contents and each external
+address in a footnote; each profile is also printed alone, linking the site. Both are written as
+print HTML (``print_theme/``) and typeset in parallel; a PDF whose HTML, styles, fonts and images
+are unchanged is not typeset again (``.pdf-cache.json``).
 """
 
 from __future__ import annotations
@@ -29,9 +17,9 @@ import os
 import random
 import re
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from fnmatch import fnmatch
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -42,22 +30,53 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
-from downloads import book_documents
+from downloads import book_documents, has_own_pdf
 
 logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "print_theme"
 FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
-# How the PDFs are made (this code and the libraries', fontTools among them: it subsets the
-# fonts): a change renders them afresh.
-RENDERING = hashlib.sha256(Path(__file__).read_bytes() + f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')}".encode()).hexdigest()
-# How every PDF of the publication is written: tagged (PDF/UA-1), so that screen readers get its
-# headings, lists, links, figures' alt text and languages.
+# How the PDFs are made, this code and the libraries (fontTools subsets the fonts): a change renders them afresh.
+LIBRARIES = f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')}"
+RENDERING = hashlib.sha256(Path(__file__).read_bytes() + LIBRARIES.encode()).hexdigest()
+# Tagged (PDF/UA-1): screen readers get the headings, lists, links, figures' alt text and languages.
 PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True, "pdf_variant": "pdf/ua-1"}
+# Where WeasyPrint reads the print HTML from (see render): one address whatever the build's folder.
+VIRTUAL_ROOT = "file:///companion/"
 
 
-# -- Unique ids across the assembled book --------------------------------------------------------
+# -- The book as one tree -----------------------------------------------------------------------
+
+
+def inlined(
+    node: nodes.Element, document: str | None = None
+) -> Iterator[tuple[nodes.Element, nodes.Element, str | None]]:
+    """Each element under ``node``, with its parent and the name of the inlined document around it
+    (None in the root document's own part).
+
+    Walked top-down: ``inline_all_toctrees`` leaves an inlined node's ``parent`` pointing at its own
+    document. A node may be moved while the walk is at it."""
+    for child in list(node.children):
+        if isinstance(child, nodes.Element):
+            yield node, child, document
+            yield from inlined(child, child["docname"] if isinstance(child, addnodes.start_of_file) else document)
+
+
+def first_section(part: addnodes.start_of_file) -> nodes.section | None:
+    return next((child for child in part.children if isinstance(child, nodes.section)), None)
+
+
+def shape_chapters(tree: nodes.document) -> None:
+    """Make each page the root document includes a chapter, starting a new page and naming the
+    running header (print.css). The root's toctree sits inside one of its sections: left there,
+    every other page would be a sub-sub-section of the landing page."""
+    for parent, node, document in inlined(tree):
+        if document is None and isinstance(node, nodes.compound) and "toctree-wrapper" in node["classes"]:
+            parent.remove(node)
+            tree.append(node)
+        elif isinstance(node, addnodes.start_of_file) and (first := first_section(node)):
+            first["classes"].append("document-start")
 
 
 def id_prefix(docname: str) -> str:
@@ -71,10 +90,8 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
     have ``id="sources"`` and links jump to the wrong one.
     """
     first_heading: dict[str, str] = {}
-
-    def rename(node: nodes.Element, docname: str) -> None:
-        if isinstance(node, addnodes.start_of_file):
-            docname = node["docname"]
+    for _, node, document in inlined(tree):
+        docname = node["docname"] if isinstance(node, addnodes.start_of_file) else document or root_doc
         prefix = id_prefix(docname)
         node["ids"] = [prefix + identifier for identifier in node["ids"]]
         node["backrefs"] = [prefix + identifier for identifier in node.get("backrefs", [])]
@@ -82,11 +99,6 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
             node["refid"] = prefix + node["refid"]
         if isinstance(node, nodes.section) and docname not in first_heading and node["ids"]:
             first_heading[docname] = node["ids"][0]
-        for child in node.children:
-            if isinstance(child, nodes.Element):
-                rename(child, docname)
-
-    rename(tree, root_doc)
     for reference in tree.findall(nodes.reference):
         uri = reference.get("refuri", "")
         if uri.startswith("#document-"):
@@ -94,53 +106,6 @@ def make_ids_unique(tree: nodes.document, root_doc: str) -> dict[str, str]:
             reference["refid"] = id_prefix(docname) + anchor if anchor else first_heading.get(docname, "")
             del reference["refuri"]
     return first_heading
-
-
-def chapters_to_top_level(tree: nodes.document) -> None:
-    """Move the pages the root document includes out of its last section, so each is a chapter.
-
-    The root's toctree sits inside one of its sections; inlined there, every other page would
-    be a sub-sub-section of the landing page. (Walked top-down: ``inline_all_toctrees`` leaves
-    the inlined nodes' ``parent`` pointing at their own documents.)
-    """
-
-    def walk(node: nodes.Element) -> None:
-        for child in list(node.children):
-            if isinstance(child, nodes.compound) and "toctree-wrapper" in child["classes"]:
-                node.remove(child)
-                tree.append(child)
-            elif isinstance(child, nodes.Element) and not isinstance(child, addnodes.start_of_file):
-                walk(child)
-
-    walk(tree)
-
-
-def mark_document_starts(tree: nodes.document) -> None:
-    """Each page starts on a new page and names the running header (see print.css)."""
-    for part in tree.findall(addnodes.start_of_file):
-        first = next((child for child in part.children if isinstance(child, nodes.section)), None)
-        if first is not None:
-            first["classes"].append("document-start")
-
-
-def contents(tree: nodes.document) -> nodes.bullet_list:
-    """The printed table of contents: one line per document (a chapter, or a profile under the
-    gallery that holds it), as a book's contents list its chapters, not their sections. (Walked
-    top-down: ``inline_all_toctrees`` leaves the inlined nodes' ``parent`` pointing elsewhere.)"""
-    entries = nodes.bullet_list(classes=["book-contents"])
-    entries += nodes.list_item("", entry(next(tree.findall(nodes.section))))
-
-    def walk(node: nodes.Element, depth: int) -> None:
-        for child in node.children:
-            if isinstance(child, addnodes.start_of_file):
-                if top := next((section for section in child.children if isinstance(section, nodes.section)), None):
-                    entries.append(nodes.list_item("", entry(top), classes=["contents-inner"] if depth else []))
-                walk(child, depth + 1)
-            elif isinstance(child, nodes.Element):
-                walk(child, depth)
-
-    walk(tree, 0)
-    return entries
 
 
 def print_addresses(tree: nodes.Element) -> None:
@@ -159,6 +124,17 @@ def print_addresses(tree: nodes.Element) -> None:
         reference.parent.insert(reference.parent.index(reference) + 1, note)
 
 
+def contents(tree: nodes.document) -> nodes.bullet_list:
+    """The printed table of contents: one line per document (a chapter, or a profile under the
+    gallery that holds it), as a book's contents list its chapters, not their sections."""
+    entries = nodes.bullet_list(classes=["book-contents"])
+    entries += nodes.list_item("", entry(next(tree.findall(nodes.section))))
+    for _, node, document in inlined(tree):
+        if isinstance(node, addnodes.start_of_file) and (top := first_section(node)):
+            entries += nodes.list_item("", entry(top), classes=["contents-inner"] if document else [])
+    return entries
+
+
 def entry(section: nodes.section) -> nodes.paragraph:
     title = section.next_node(nodes.title).astext()
     return nodes.paragraph("", "", nodes.reference(title, title, refid=section["ids"][0]))
@@ -167,24 +143,21 @@ def entry(section: nodes.section) -> nodes.paragraph:
 # -- Rendering -------------------------------------------------------------------------------------
 
 
-def subset_fonts_with_fonttools() -> None:
-    """Make WeasyPrint subset every font it embeds with fontTools, never with the system's HarfBuzz.
+@cache
+def set_up_weasyprint() -> None:
+    """Wrap two of WeasyPrint's internals (ARCHITECTURE.md), once in each worker process.
 
-    WeasyPrint subsets with libharfbuzz-subset when the system has it and with fontTools when it
-    has not, without a word, and the two write different font programs for the same glyphs (other
-    GDEF tables, bounding boxes, numbering of component glyphs). So the PDFs' bytes depended on
-    a system library (the README's set-up did not install it, CI's did) and on its version, which
-    differs between distributions. fontTools is pinned in requirements.txt: how a font is subset
-    is now fixed by the commit.
-
-    The options are those of WeasyPrint's own fontTools subsetting (``Font._fonttools_subset``),
-    with two changes that leave the glyphs as they are: GSUB and GPOS, which it drops, are deleted
-    before subsetting (fontTools would read them first: 0.1-0.4 s a font; as it is, about 25 ms a
-    font), and the font keeps its own modification date instead of taking the build's."""
+    Fonts are subset with the pinned fontTools, never with the system's HarfBuzz (WeasyPrint's
+    choice when installed), which writes other bytes: with ``Font._fonttools_subset``'s options,
+    but GSUB and GPOS, dropped anyway, deleted first (0.1-0.4 s a font faster), and each font
+    keeps its own date. A run in another language (``<span lang="ur">``) gets its ``/Lang``:
+    WeasyPrint tags only the document's, and a screen reader would read it with English rules."""
     import io
 
+    import pydyf
     from fontTools import subset
     from fontTools.ttLib import TTFont
+    from weasyprint.pdf import tags
     from weasyprint.pdf.fonts import Font
 
     def subset_font(font: Font, to_unicode: dict, hinting: bool) -> None:
@@ -205,118 +178,72 @@ def subset_fonts_with_fonttools() -> None:
         program.save(out)
         font.file_content = out.getvalue()
 
-    Font.subset = subset_font
-
-
-def set_up_weasyprint() -> None:
-    """Run in each worker process before it renders; a second call changes nothing."""
-    subset_fonts_with_fonttools()
-    tag_languages()
-
-
-def tag_languages() -> None:
-    """Give each run in another language its ``/Lang`` in the PDF's structure tree.
-
-    WeasyPrint tags the document's language but not that of an element with a ``lang`` of its
-    own (``<span lang="ur">``), so a screen reader would read a name in Urdu with English rules.
-    Its structure tree is built by one internal function, wrapped here (ARCHITECTURE.md)."""
-    import pydyf
-    from weasyprint.pdf import tags
-
-    build = tags._build_box_tree
-    if getattr(build, "tags_languages", False):
-        return
+    build_box_tree = tags._build_box_tree
 
     def build_with_languages(box, parent, pdf, *rest):
         lang = box.element.get("lang") if box.element is not None and box.element_tag != "html" else None
-        for element in build(box, parent, pdf, *rest):
+        for element in build_box_tree(box, parent, pdf, *rest):
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
             yield element
 
-    build_with_languages.tags_languages = True
+    Font.subset = subset_font
     tags._build_box_tree = build_with_languages
 
 
-# Where WeasyPrint reads the print HTML from (print_html): one address whatever the build's folder.
-VIRTUAL_ROOT = "file:///companion/"
+def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -> float:
+    """Typeset the print HTML ``name`` (in a worker process); return the seconds it took.
 
-
-def print_html(outdir: str, name: str):
-    """The print HTML ``name`` of ``outdir``, as WeasyPrint reads it.
-
-    WeasyPrint names each image in a PDF after its address (an MD5 of the URL), so the same cover
-    in two build folders would give two PDFs with different bytes. So the pages are read from a
-    fixed address, and a fetcher (WeasyPrint's documented way to load resources) maps it to the
-    folder."""
-    from weasyprint import HTML
+    WeasyPrint names each image after its address (an MD5 of the URL), so the HTML is read from
+    ``VIRTUAL_ROOT``, which a fetcher (WeasyPrint's documented way) maps to the build folder: two
+    folders give the same bytes. WeasyPrint can restart the page counter only on a page given by
+    its number, so the book's front matter is typeset alone first to count its pages; PDF page
+    labels (i, ii... then 1, 2...) make a reader's page numbers match the printed ones."""
+    import pikepdf
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
+    set_up_weasyprint()
+    start = time.perf_counter()
     folder = Path(outdir).resolve().as_uri() + "/"
 
     class FromBuildFolder(URLFetcher):
         def fetch(self, url, headers=None):
             return super().fetch(url.replace(VIRTUAL_ROOT, folder, 1), headers)
 
-    return HTML(string=Path(outdir, name).read_text("utf-8"), base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
-
-
-def render(outdir: str, name: str, pdf_path: str, identifier: str) -> float:
-    """Typeset one profile's HTML (runs in a worker process); returns the seconds it took."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    set_up_weasyprint()
-    start = time.perf_counter()
-    print_html(outdir, name).write_pdf(pdf_path, font_config=FontConfiguration(), pdf_identifier=identifier.encode(), **PDF_OPTIONS)
-    return time.perf_counter() - start
-
-
-def render_book(outdir: str, name: str, pdf_path: str, identifier: str) -> float:
-    """Typeset the companion (runs in a worker process); returns the seconds it took.
-
-    WeasyPrint cannot restart the page counter where a named page begins, only on a page given by
-    its number: so the front matter is typeset alone first to count its pages, and the body's
-    first page is then told to count from 1. PDF page labels (i, ii... then 1, 2...) make a
-    reader's page numbers match the printed ones."""
-    import pikepdf
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    set_up_weasyprint()
-    start = time.perf_counter()
+    source = Path(outdir, name).read_text("utf-8")
+    html = HTML(string=source, base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
     fonts = FontConfiguration()
-    html = print_html(outdir, name)
-    front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
-    body_from_1 = CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)
-    html.write_pdf(pdf_path, font_config=fonts, stylesheets=[body_from_1], pdf_identifier=identifier.encode(), **PDF_OPTIONS)
-    with pikepdf.open(pdf_path, allow_overwriting_input=True) as book:
-        labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]
-        book.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
-        book.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
-        book.save(pdf_path, deterministic_id=True)
+    body_from_1 = []
+    if book:
+        front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
+        body_from_1 = [CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)]
+    html.write_pdf(
+        pdf_path, font_config=fonts, stylesheets=body_from_1, pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    if book:
+        with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+            labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]
+            pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
+            pdf.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
+            pdf.save(pdf_path, deterministic_id=True)
     return time.perf_counter() - start
 
 
-@lru_cache(maxsize=1)
+@cache
 def covered_characters() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
-    for font in sorted(FONTS_DIR.glob("*.[ot]tf")):
-        covered.update(TTFont(font, lazy=True).getBestCmap())
-    return frozenset(covered)
+    return frozenset(code for font in FONTS_DIR.glob("*.[ot]tf") for code in TTFont(font, lazy=True).getBestCmap())
 
 
-def page_text(html_path: Path) -> str:
+def unprintable(html: Path) -> list[str]:
+    """The characters of a page that no bundled font can print (white space aside)."""
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup(html_path.read_text("utf-8"), "html.parser").get_text()
-
-
-def uncovered(text: str) -> list[str]:
-    """Characters of ``text`` that no bundled font can print (white space aside)."""
-    fonts = covered_characters()
-    return sorted({char for char in text if not char.isspace() and ord(char) not in fonts and ord(char) >= 0x20})
+    text = BeautifulSoup(html.read_text("utf-8"), "html.parser").get_text()
+    covered = covered_characters()
+    return sorted({char for char in text if not char.isspace() and ord(char) not in covered and ord(char) >= 0x20})
 
 
 def tree_digest(folder: Path) -> str:
@@ -330,10 +257,8 @@ def tree_digest(folder: Path) -> str:
 
 class PdfBuilder(SingleFileHTMLBuilder):
     name = "pdf"
-    format = "html"
     epilog = "The PDFs are in %(outdir)s."
     search = False
-    copysource = False
 
     #: the document being printed on its own, or None while printing the book
     standalone: str | None = None
@@ -342,11 +267,10 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return "companion-print", {}
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
-        in_book = docname in book_documents(self.env, self.config.root_doc) or docname not in self.env.all_docs
-        if self.standalone is None and in_book:
-            return super().get_target_uri(docname, typ)
         if docname == self.standalone:
             return docname + self.out_suffix  # where its print HTML is written
+        if self.standalone is None and (docname in self.in_book or docname not in self.env.all_docs):
+            return super().get_target_uri(docname, typ)
         return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
@@ -355,44 +279,29 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return self.get_target_uri(to, typ)
 
     def separate_documents(self) -> list[str]:
-        patterns, excluded = self.config.pdf_separate_documents, self.config.pdf_separate_exclude
-        return sorted(doc for doc in self.env.found_docs if any(fnmatch(doc, p) for p in patterns) and doc not in excluded)
+        return sorted(docname for docname in self.env.found_docs if has_own_pdf(self.config, docname))
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
-        # Not SingleFileHTMLBuilder's context: it renders the whole table of contents for a
-        # sidebar the print theme does not have (the book's contents come from write_documents),
-        # and doing that for every separate document made the PDF step grow with the square of
-        # the number of profiles.
-        site = self.config.html_baseurl
-        context = {
-            "body": body, "metatags": metatags, "title": self.config.html_title, "docstitle": None, "meta": None,
-            "parents": [], "prev": None, "next": None, "rellinks": [], "sourcename": "", "toc": "", "display_toc": False,
-        }
-        context["pdf"] = {
+        # Not SingleFileHTMLBuilder's: it renders a sidebar's whole table of contents for every page, so the PDF
+        # step grew with the square of the profiles. The theme reads ``config``; sphinxext-opengraph, title and meta.
+        return {
+            "body": body, "metatags": metatags, "meta": None, "config": self.config,
+            "title": self.env.titles[docname].astext() if self.standalone else self.config.pdf_title,
             "standalone": self.standalone is not None,
-            "title": self.config.pdf_title if self.standalone is None else self.env.titles[docname].astext(),
-            "subtitle": self.config.pdf_subtitle,
-            "subject": self.config.pdf_subject,
-            "author": self.config.author,
-            "contents": self.book_contents if self.standalone is None else "",
-            "front": self.standalone is None,
-            "site_url": site,
-            "page_url": site.rstrip("/") + "/" + docname + ".html" if self.standalone else site,
+            "book_contents": self.book_contents,
             # Sphinx's format_date honours SOURCE_DATE_EPOCH, so the date is the commit's.
             "date": format_date("%Y-%m-%dT%H:%M:%SZ", language="en"),
             "date_text": format_date("%-d %B %Y", language="en"),
         }
-        return context
 
     def write_documents(self, _docnames) -> None:
         self.prepare_writing(self.env.all_docs.keys())
-        root = self.config.root_doc
+        self.in_book = book_documents(self.env, self.config.root_doc)  # once: others are linked on the site
         book = self.assemble_doctree()
         self.env.toc_secnumbers = self.assemble_toc_secnumbers()
         self.env.toc_fignumbers = self.assemble_toc_fignumbers()
-        chapters_to_top_level(book)
-        mark_document_starts(book)
-        make_ids_unique(book, root)
+        shape_chapters(book)
+        make_ids_unique(book, self.config.root_doc)
         print_addresses(book)
         self.book_contents = self.render_partial(contents(book))["fragment"]
         self.write_doc(self.config.pdf_basename, book)
@@ -403,36 +312,29 @@ class PdfBuilder(SingleFileHTMLBuilder):
             self.write_doc(docname, page)
         self.standalone = None
 
-    def check_fonts(self, docname: str, missing: list[str]) -> None:
-        if missing:
-            listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in missing)
-            logger.warning(
-                f"no bundled font can print {listed}; add a Noto font for that script to "
-                "_ext/print_theme/static/fonts/ and print.css",
-                location=docname,
-                type="pdf",
-            )
-
     def finish(self) -> None:
         super().finish()
         outdir = Path(self.outdir)
-        jobs = [(doc, doc) for doc in self.separate_documents()]
-        jobs.insert(0, (self.config.root_doc, self.config.pdf_basename))
+        jobs = [(self.config.root_doc, self.config.pdf_basename)] + [(doc, doc) for doc in self.separate_documents()]
         shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
         cache_path = outdir / CACHE_FILE
-        cache = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
+        cached = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
         for docname, stem in jobs:
             html = outdir / f"{stem}.html"
+            pdf = outdir / f"{stem}.pdf"
             key = hashlib.sha256(html.read_bytes() + shared.encode()).hexdigest()
-            pdf = str(outdir / f"{stem}.pdf")
-            kept = cache.get(stem)
-            if not isinstance(kept, dict) or kept["key"] != key or not Path(pdf).is_file():
+            kept = cached.get(stem)
+            if not isinstance(kept, dict) or kept["key"] != key or not pdf.is_file():
                 # Kept with the PDF, so an unchanged one still reports what it cannot print.
-                kept = cache[stem] = {"key": key, "missing": uncovered(page_text(html))}
+                kept = cached[stem] = {"key": key, "missing": unprintable(html)}
                 # The digest of its sources identifies the PDF, so the same sources give the same bytes.
-                pending.append((stem, render_book if docname == self.config.root_doc else render, (str(outdir), html.relative_to(outdir).as_posix(), pdf, key[:32])))
-            self.check_fonts(docname, kept["missing"])
+                book = docname == self.config.root_doc
+                pending.append((stem, (str(outdir), f"{stem}.html", str(pdf), key[:32], book)))
+            if kept["missing"]:  # a warning: the build fails (-W)
+                listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in kept["missing"])
+                logger.warning(f"no bundled font can print {listed}; add a Noto font for that script to "
+                               "_ext/print_theme/static/fonts/ and print.css", location=docname, type="pdf")
         # tests/test_reproducible_pdfs.py renders them in a shuffled order: no PDF may depend on what
         # its worker process rendered before it.
         if seed := os.environ.get("PDF_SHUFFLE_SEED"):
@@ -441,23 +343,23 @@ class PdfBuilder(SingleFileHTMLBuilder):
         if pending:
             start = time.perf_counter()
             with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
-                futures = {stem: pool.submit(function, *arguments) for stem, function, arguments in pending}
+                futures = {stem: pool.submit(render, *arguments) for stem, arguments in pending}
                 seconds = {stem: future.result() for stem, future in futures.items()}
             book_seconds = seconds.pop(self.config.pdf_basename, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.
-            logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs {sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
-        cache_path.write_text(json.dumps(cache, indent=1, sort_keys=True))
+            logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs "
+                        f"{sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
+        cache_path.write_text(json.dumps(cached, indent=1, sort_keys=True))
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("pdf_basename", "book", "env", types=[str])
-    app.add_config_value("pdf_title", "", "env", types=[str])
-    app.add_config_value("pdf_subtitle", "", "env", types=[str])
-    app.add_config_value("pdf_subject", "", "env", types=[str])
-    app.add_config_value("pdf_separate_documents", [], "env", types=[list])
-    app.add_config_value("pdf_separate_exclude", [], "env", types=[list])
-    # The site's own stylesheets (html_css_files) stay off paper: print.css styles the PDFs.
-    app.add_config_value("pdf_css_files", [], "env", types=[list])
+    for text in ("pdf_title", "pdf_subtitle", "pdf_subject"):
+        app.add_config_value(text, "", "env", types=[str])
+    # pdf_css_files: Sphinx reads it instead of html_css_files, so the site's stylesheets stay off
+    # paper (print.css styles the PDFs).
+    for listing in ("pdf_separate_documents", "pdf_separate_exclude", "pdf_css_files"):
+        app.add_config_value(listing, [], "env", types=[list])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
