@@ -5,8 +5,6 @@ and ``role="doc-toc"``, holds only the book's pages (``downloads.book_documents`
 for the same commit. No setting adds these: ``epub_templates/`` holds Sphinx's templates, ours marked in them.
 """
 
-from __future__ import annotations
-
 import hashlib
 import html
 import os

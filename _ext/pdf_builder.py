@@ -9,8 +9,6 @@ print HTML (``print_theme/``) and typeset in parallel; a PDF whose HTML, styles,
 are unchanged is not typeset again (``.pdf-cache.json``).
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 import os
