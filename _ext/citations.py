@@ -149,7 +149,7 @@ class ProfileCitation(SphinxPostTransform):
         headers = [node for node in self.document.findall(nodes.container) if "profile-header" in node["classes"]]
         for header in headers:
             docname = header["docname"]
-            item = profile_item(self.app, docname, self.env.profile_data[docname])
+            item = profile_item(self.app, docname, self.env.metadata[docname]["profile"])
             if builder.name in SITE_BUILDERS:
                 section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
                 section += nodes.title("Cite this profile", "Cite this profile")

@@ -5,7 +5,8 @@ the run reported as ``profiles/<file>.md:<line>: ERROR: <field>: <what>; <what t
 front matter becomes the title and a header; outlines get an invitation to contribute. Also the
 role ``{cite}`key``` (numbered links to the page's Sources, built from ``sources``), the directive
 ``{profile-gallery}`` and the directive ``{profile-schema}`` (the contributor guide's field table).
-Validated data is kept in ``env.profile_data``, so parallel and incremental builds see every profile.
+Validated data is kept with the page's metadata (``env.metadata[docname]["profile"]``, where MyST
+keeps front matter), which Sphinx saves, merges after parallel reading and drops with the page.
 """
 
 import re
@@ -48,6 +49,11 @@ def is_profile(config, docname: str) -> bool:
     return docname.startswith(folder + "/") and docname != f"{folder}/index"
 
 
+def profile_data(env: BuildEnvironment, docname: str) -> dict | None:
+    """The page's validated front matter; None if it is no profile or its front matter is broken."""
+    return env.metadata.get(docname, {}).get("profile")
+
+
 def source_path(env: BuildEnvironment, docname: str) -> str:
     return Path(env.doc2path(docname)).relative_to(env.srcdir).as_posix()
 
@@ -73,7 +79,7 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         problems.append(profile_schema.Problem(1, "file name", f"`{stem}.md` is not a slug; rename the file to `{suggestion}.md` (lowercase letters, digits and hyphens)"))
     for problem in problems:
         report(path, problem)
-    env.profile_data[docname] = data if not problems else None
+    env.metadata[docname]["profile"] = data if not problems else None
 
     yaml_text, line_count = profile_schema.split_front_matter(text)
     title = (data or {}).get("name") or stem
@@ -85,8 +91,8 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
 def check_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
     """Two profiles of one person, or two files that differ only in spelling, fail the build."""
     seen: dict[str, str] = {}
-    for docname in sorted(env.profile_data):
-        data = env.profile_data[docname]
+    for docname in sorted(env.metadata):
+        data = profile_data(env, docname)
         if not data:
             continue
         for key in (profile_schema.slugify(data["name"]), data["name"].casefold()):
@@ -190,7 +196,7 @@ class ProfilePage(SphinxTransform):
     default_priority = 500
 
     def apply(self) -> None:
-        data = self.env.profile_data.get(self.env.docname) if is_profile(self.config, self.env.docname) else None
+        data = profile_data(self.env, self.env.docname) if is_profile(self.config, self.env.docname) else None
         sections = list(self.document.findall(nodes.section))
         if not data or not sections:
             return
@@ -221,7 +227,7 @@ class CiteRole(SphinxRole):
     """``{cite}`key``` or ``{cite}`key1,key2```: numbered links to the page's Sources."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        data = self.env.profile_data.get(self.env.docname)
+        data = profile_data(self.env, self.env.docname)
         path = source_path(self.env, self.env.docname)
         if data is None:
             if is_profile(self.config, self.env.docname):
@@ -297,7 +303,7 @@ class ProfileGallery(SphinxDirective):
     previous and next links, the PDF and the ePub follow it."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.profile_gallery_docs.add(self.env.docname)
+        self.env.metadata[self.env.docname]["profile-gallery"] = True
         folder = self.config.profiles_dir
         listed = []
         for path in sorted(Path(self.env.srcdir, folder).glob("*.md")):
@@ -335,7 +341,7 @@ class ProfileGallery(SphinxDirective):
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     """Profiles and galleries load their styles (the site and the ePub: no other page pays for
     them), galleries on the site their filters' script."""
-    gallery = pagename in app.env.profile_gallery_docs
+    gallery = app.env.metadata.get(pagename, {}).get("profile-gallery")
     if (gallery or is_profile(app.config, pagename)) and app.builder.name in (*SITE_BUILDERS, "epub"):
         app.add_css_file("profiles.css", priority=900)  # after companion.css (800), which it builds on
     if gallery and app.builder.name in SITE_BUILDERS:
@@ -364,33 +370,17 @@ def visit_gallery_filters(self, node: gallery_filters) -> None:
     raise nodes.SkipNode
 
 
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    env.profile_data.pop(docname, None)
-    env.profile_gallery_docs.discard(docname)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    env.profile_data.update(other.profile_data)
-    env.profile_gallery_docs |= other.profile_gallery_docs
-
-
-def init_env(app: Sphinx) -> None:
-    for name, empty in (("profile_data", dict), ("profile_gallery_docs", set)):
-        if not hasattr(app.env, name):
-            setattr(app.env, name, empty())
-
-
 def gallery_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """A profile added, removed or with new front matter re-reads the gallery pages, which list
     every profile; an edit of a profile's text alone does not."""
 
     def front_matter_changed(docname: str) -> bool:
         data, _ = profile_schema.check(Path(env.doc2path(docname)).read_text("utf-8"))
-        return data != env.profile_data.get(docname)
+        return data != profile_data(env, docname)
 
     touched = added | removed | {docname for docname in changed if is_profile(app.config, docname) and front_matter_changed(docname)}
     if any(is_profile(app.config, docname) for docname in touched):
-        return sorted(env.profile_gallery_docs)
+        return sorted(docname for docname, metadata in env.metadata.items() if metadata.get("profile-gallery"))
     return []
 
 
@@ -412,10 +402,7 @@ class ProfileSchemaTable(SphinxDirective):
 def setup(app: Sphinx) -> dict:
     app.add_config_value("profiles_dir", "profiles", "env", types=[str])
     app.add_config_value("profiles_contribute_doc", "contribute", "env", types=[str])
-    app.connect("builder-inited", init_env)
     app.connect("source-read", read_front_matter)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", gallery_outdated)
     app.connect("env-check-consistency", check_duplicates)
     app.connect("html-page-context", add_assets)
@@ -426,5 +413,5 @@ def setup(app: Sphinx) -> dict:
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 3: the gallery is built as its page is read, so saved environments are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}
+    # env_version 4: the profiles' data moved to the metadata, so saved environments are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

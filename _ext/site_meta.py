@@ -28,7 +28,7 @@ def add_description(app: Sphinx, doctree: nodes.document) -> None:
     """After Sphinx has collected the page's metadata (doctree-read, priority 500)."""
     docname = app.env.docname
     metadata = app.env.metadata[docname]
-    profile = app.env.profile_data.get(docname)
+    profile = metadata.get("profile")  # profiles.py keeps a profile's front matter there
     own = next((meta["content"] for meta in doctree.findall(nodes.meta) if meta.get("name") == "description"), None)
     if profile:
         metadata["og:type"] = "profile"
@@ -100,7 +100,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     json_ld = None
     if pagename == app.config.root_doc:
         json_ld = book_json_ld(app, page_url)
-    elif profile := app.env.profile_data.get(pagename):
+    elif profile := app.env.metadata.get(pagename, {}).get("profile"):
         json_ld = profile_json_ld(app, profile, page_url)
     context["site_meta"] = {
         # Pages made by the build (search, index, 404) stay out of search engines.
