@@ -25,10 +25,6 @@ FACES = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
 WEB_COVER, WEB_COVER_SIZE = "cover-web.png", (360, 540)
 
 
-def font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / name), size)
-
-
 def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image.Image:
     width, height = size
     scale = width / 1600 if height > width else width / 1200 * 0.62
@@ -44,7 +40,7 @@ def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image
     ):
         size_px = int(px * scale)
         for line in textwrap.wrap(text, chars):
-            pen.text((margin, y), line, font=font(face, size_px), fill=colour)
+            pen.text((margin, y), line, font=ImageFont.truetype(str(FONTS / face), size_px), fill=colour)
             y += int(size_px * 1.25)
         y += int(size_px * 0.9)
     return image

@@ -26,12 +26,7 @@ with contextlib.redirect_stdout(io.StringIO()):
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name not in SITE_BUILDERS:
         return
-    collected = app.sitemap_links  # sphinx-sitemap's queue of (page, last change)
-    while True:
-        try:
-            collected.get_nowait()
-        except queue.Empty:
-            break
+    app.sitemap_links = queue.Queue()  # sphinx-sitemap's queue of (page, last change), afresh
     for docname in sorted(app.env.found_docs):
         sphinx_sitemap.add_html_link(app, docname, None, {}, None)
 

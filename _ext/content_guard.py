@@ -20,17 +20,17 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 FORBIDDEN_SCHEMES = ("javascript", "data", "vbscript")
+UNSAFE_LINK = "a `{scheme}:` link is not allowed; link to a web page (https://...) or to another page of the site"
 # A Markdown link or autolink that the parser prints as plain text instead of a link (all of
 # these but data: images, which become nodes and are checked with the other links).
 FORBIDDEN_LINK = re.compile(r"(?:\]\(\s*|<)(javascript|vbscript|data)(?!:image/(?:gif|png|jpeg|webp);):", re.IGNORECASE)
 
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    path = Path(app.env.doc2path(docname)).relative_to(app.env.srcdir).as_posix()
+    path = app.env.doc2path(docname, base=False)
     for number, line in enumerate(source[0].splitlines(), start=1):
         for match in FORBIDDEN_LINK.finditer(line):
-            scheme = match.group(1).lower()
-            logger.error(f"a `{scheme}:` link is not allowed; link to a web page (https://...) or to another page of the site", location=f"{path}:{number}", type="content")
+            logger.error(UNSAFE_LINK.format(scheme=match.group(1).lower()), location=f"{path}:{number}", type="content")
 
 
 class ContentGuard(SphinxTransform):
@@ -38,9 +38,8 @@ class ContentGuard(SphinxTransform):
     default_priority = 880
 
     def apply(self) -> None:
-        source = Path(self.env.doc2path(self.env.docname))
-        self.path = source.relative_to(self.env.srcdir).as_posix()
-        self.lines = source.read_text("utf-8").splitlines()
+        self.path = self.env.doc2path(self.env.docname, base=False)
+        self.lines = Path(self.env.doc2path(self.env.docname)).read_text("utf-8").splitlines()
         for raw in list(self.document.findall(nodes.raw)):
             snippet = raw.astext().strip().splitlines()[0][:60] if raw.astext().strip() else ""
             self.problem(raw, f"raw HTML is not allowed (`{snippet}`); use Markdown or a directive (a card, a figure, an admonition) for layout")
@@ -54,7 +53,7 @@ class ContentGuard(SphinxTransform):
         parts = urlsplit(address.strip())
         scheme = parts.scheme.lower()
         if scheme in FORBIDDEN_SCHEMES:
-            self.problem(node, f"a `{scheme}:` link is not allowed; link to a web page (https://...) or to another page of the site", address)
+            self.problem(node, UNSAFE_LINK.format(scheme=scheme), address)
         elif scheme == "http" and parts.hostname not in self.config.content_guard_http_only_hosts:
             secure = "https" + address.strip()[4:]
             self.problem(node, f"`{address}` is not encrypted; write `{secure}` (or, if the site has no https, add its host to content_guard_http_only_hosts in conf.py with the reason)", address)

@@ -54,10 +54,6 @@ def profile_data(env: BuildEnvironment, docname: str) -> dict | None:
     return env.metadata.get(docname, {}).get("profile")
 
 
-def source_path(env: BuildEnvironment, docname: str) -> str:
-    return Path(env.doc2path(docname)).relative_to(env.srcdir).as_posix()
-
-
 def report(path: str, problem: profile_schema.Problem) -> None:
     logger.error(f"{problem.field}: {problem.message}", location=f"{path}:{problem.line}", type="profiles")
 
@@ -70,7 +66,7 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     if not is_profile(app.config, docname):
         return
     env, text = app.env, source[0]
-    path = source_path(env, docname)
+    path = env.doc2path(docname, base=False)
     env.note_dependency(profile_schema.VOCABULARY_FILE)  # a profile is checked against it: re-read when it changes
     data, problems = profile_schema.check(text)
     stem = docname.rsplit("/", 1)[-1]
@@ -99,8 +95,8 @@ def check_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
             if key in seen and seen[key] != docname:
                 lines = Path(env.doc2path(docname)).read_text("utf-8").splitlines()
                 line = next((number for number, text in enumerate(lines, 1) if text.startswith("name:")), 1)
-                other = source_path(env, seen[key])
-                report(source_path(env, docname), profile_schema.Problem(line, "name", f"`{data['name']}` is also profiled in {other}; merge the two pages into one"))
+                other = env.doc2path(seen[key], base=False)
+                report(env.doc2path(docname, base=False), profile_schema.Problem(line, "name", f"`{data['name']}` is also profiled in {other}; merge the two pages into one"))
                 break
             seen[key] = docname
 
@@ -228,7 +224,7 @@ class CiteRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         data = profile_data(self.env, self.env.docname)
-        path = source_path(self.env, self.env.docname)
+        path = self.env.doc2path(self.env.docname, base=False)
         if data is None:
             if is_profile(self.config, self.env.docname):
                 return [], []  # the front matter is broken; that is reported already

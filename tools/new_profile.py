@@ -54,34 +54,29 @@ def template(name: str) -> str:
     return TEMPLATE.substitute(fields="\n".join(lines), name=name)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help='the person\'s name, e.g. "Jane Doe"')
     parser.add_argument("--slug", help="file name without .md (needed for names without Latin letters)")
     args = parser.parse_args(argv)
     name = args.name.strip()
     if not name:
-        print('make profile: give the name, e.g. make profile NAME="Jane Doe"', file=sys.stderr)
-        return 2
+        sys.exit('make profile: give the name, e.g. make profile NAME="Jane Doe"')
     slug = args.slug or profile_schema.slugify(name)
     if not slug:
-        print(f'make profile: "{name}" has no Latin letters to make a file name from; give one: make profile NAME="{name}" SLUG=family-name-given-name', file=sys.stderr)
-        return 2
+        sys.exit(f'make profile: "{name}" has no Latin letters to make a file name from; give one: make profile NAME="{name}" SLUG=family-name-given-name')
     if not profile_schema.SLUG.match(slug):
-        print(f"make profile: `{slug}` is not a slug; use lowercase letters, digits and hyphens, e.g. {profile_schema.slugify(slug) or 'jane-doe'}", file=sys.stderr)
-        return 2
+        sys.exit(f"make profile: `{slug}` is not a slug; use lowercase letters, digits and hyphens, e.g. {profile_schema.slugify(slug) or 'jane-doe'}")
     path = PROFILES / f"{slug}.md"
     if path.exists():
-        print(f"make profile: {path.relative_to(PROFILES.parent)} exists already; nothing was written. Edit it, or choose another SLUG=...", file=sys.stderr)
-        return 1
+        sys.exit(f"make profile: {path.relative_to(PROFILES.parent)} exists already; nothing was written. Edit it, or choose another SLUG=...")
     text = template(name)
     data, problems = profile_schema.check(text)
     assert data and not problems, problems  # the template itself must always be valid
     with path.open("x", encoding="utf-8") as file:
         file.write(text)
     print(f"Created {path.relative_to(PROFILES.parent)}: fill in its fields, then preview it with `make serve`.")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

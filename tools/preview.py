@@ -3,7 +3,7 @@
 One Sphinx application stays warm in this process, so a save re-reads only the changed page (a
 new ``sphinx-build`` per save, as sphinx-autobuild runs, first spends about a second starting up).
 ``watchfiles`` reports saves; ``http.server`` serves the site, adding to every page a script that
-asks ``/_preview/build`` twice a second for the latest build and reloads when there is a newer one.
+asks ``/_preview/build`` twice a second for the latest build, and reloads when there is a newer one.
 A mistake is printed (file, line, field, fix) and the last good pages stay served. A change to what
 is loaded once (``conf.py``, an extension, a template, the vocabulary) restarts the process
 (``os.execv``), so no module is re-imported by hand. Stop it with Ctrl+C.
@@ -24,13 +24,12 @@ from watchfiles import DefaultFilter, watch
 # Read once by a running process: a change to any of these restarts the preview.
 LOADED_ONCE = ("conf.py", "_ext/", "_templates/", "_data/profile_vocabulary.yaml")
 IGNORED_DIRS = {"_build", "tests", "tools", *DefaultFilter.ignore_dirs}
-# While the process restarts the request fails, and the page waits for the next build.
-RELOAD_SCRIPT = b"""const build = document.currentScript.dataset.build;
-setInterval(async () => {
+# Added to every page, with the number of the build it shows. While the process restarts the
+# request fails, and the page waits for the next build.
+RELOAD_SCRIPT = """<script>const build = "BUILD"; setInterval(async () => {
   const latest = await fetch("/_preview/build", { cache: "no-store" }).then((answer) => answer.text(), () => build);
   if (latest !== build) location.reload();
-}, 500);
-"""
+}, 500);</script>"""
 
 
 class Builds:
@@ -75,9 +74,7 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
-        if path == "/_preview/reload.js":
-            self.send_bytes(RELOAD_SCRIPT, "text/javascript")
-        elif path == "/_preview/build":
+        if path == "/_preview/build":
             self.send_bytes(self.builds.latest.encode(), "text/plain")
         elif (page := Path(self.translate_path(path))).is_dir() and (page / "index.html").is_file() and path.endswith("/"):
             self.send_page(page / "index.html")
@@ -95,13 +92,8 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def send_page(self, page: Path) -> None:
-        tag = f'<script src="/_preview/reload.js" data-build="{self.builds.latest}"></script></body>'
-        self.send_bytes(page.read_bytes().replace(b"</body>", tag.encode(), 1), "text/html; charset=utf-8")
-
-
-def restarts(changes: set, source: Path) -> bool:
-    paths = [Path(path).resolve() for _, path in changes]
-    return any(p.is_relative_to(source) and p.relative_to(source).as_posix().startswith(LOADED_ONCE) for p in paths)
+        script = RELOAD_SCRIPT.replace("BUILD", self.builds.latest) + "</body>"
+        self.send_bytes(page.read_bytes().replace(b"</body>", script.encode(), 1), "text/html; charset=utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         for changes in watch(source, watch_filter=DefaultFilter(ignore_dirs=IGNORED_DIRS)):
-            if restarts(changes, source):
+            paths = [Path(path).resolve() for _, path in changes]
+            ours = [path.relative_to(source).as_posix() for path in paths if path.is_relative_to(source)]
+            if any(path.startswith(LOADED_ONCE) for path in ours):
                 print("preview: settings, extensions or templates changed: restarting", flush=True)
                 server.server_close()
                 os.execv(sys.executable, [sys.executable, *sys.argv])
