@@ -1,9 +1,9 @@
 """Furo, adjusted where its options stop: a shallow sidebar, and no stylesheet a page does not use.
 
 * **Sidebar depth.** Furo asks Sphinx for the whole table of contents on every page: at a thousand
-  profiles, a thousand links a page and a build that grows with the square of their number. Furo
-  has no setting for it, and sphinx-remove-toctrees would also take the profiles out of the PDF
-  and the ePub; so the page context's ``toctree`` function is wrapped with ``navigation_maxdepth``.
+  profiles, a thousand links a page. Furo has no setting for it, and sphinx-remove-toctrees would
+  take the profiles out of the PDF and the ePub; so the page context's ``toctree`` is wrapped with
+  ``navigation_maxdepth`` (Sphinx still resolves every entry before pruning: README, "Speed").
 * **Assets a page uses.** sphinx-design's stylesheet (larger than Furo's) and Pygments' load only on
   pages with a component (a node with an ``sd-`` class) or a code block; the tabs' script only with tabs.
 """
