@@ -20,6 +20,7 @@ import foreign_text
 from book_pages import load_data
 from downloads import FOLDER, has_own_pdf
 from profile_schema import slugify
+from profiles import profile_data
 from site_meta import SITE_BUILDERS, absolute
 
 BIBTEX_SPECIALS = str.maketrans({
@@ -149,7 +150,7 @@ class ProfileCitation(SphinxPostTransform):
         headers = [node for node in self.document.findall(nodes.container) if "profile-header" in node["classes"]]
         for header in headers:
             docname = header["docname"]
-            item = profile_item(self.app, docname, self.env.metadata[docname]["profile"])
+            item = profile_item(self.app, docname, profile_data(self.env, docname))
             if builder.name in SITE_BUILDERS:
                 section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
                 section += nodes.title("Cite this profile", "Cite this profile")

@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
 from downloads import book_documents
+from site_meta import absolute
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
@@ -31,7 +32,7 @@ class BookEpubBuilder(Epub3Builder):
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         if docname in self.env.all_docs and docname not in self.in_book:
-            return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+            return absolute(self.app, docname + ".html")
         return super().get_target_uri(docname, typ)
 
     def write_doc(self, docname: str, doctree) -> None:

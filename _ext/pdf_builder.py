@@ -29,6 +29,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
 from downloads import book_documents, has_own_pdf
+from site_meta import absolute
 
 logger = logging.getLogger(__name__)
 
@@ -269,7 +270,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             return docname + self.out_suffix  # where its print HTML is written
         if self.standalone is None and (docname in self.in_book or docname not in self.env.all_docs):
             return super().get_target_uri(docname, typ)
-        return self.config.html_baseurl.rstrip("/") + "/" + docname + ".html"
+        return absolute(self.app, docname + ".html")
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         if self.standalone is not None and to == self.standalone:
