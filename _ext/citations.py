@@ -56,7 +56,7 @@ def profile_item(app: Sphinx, docname: str, data: dict) -> dict:
         "container-title": app.config.project,
         "publisher": app.config.author,
         "issued": {"date-parts": [[int(part) for part in data["last_reviewed"].split("-")]]},
-        "URL": absolute(app, docname + ".html"),  # the page on the site, whatever the format being built
+        "URL": absolute(app.config, docname + ".html"),  # the page on the site, whatever the format being built
         "language": app.config.language,
     }
 
@@ -177,7 +177,7 @@ class BookCitation(SphinxDirective):
 
 
 def highwire_tags(app: Sphinx, docname: str, item: dict) -> str:
-    pdf = absolute(app, f"{FOLDER}/{docname}.pdf") if has_own_pdf(app.config, docname) else None
+    pdf = absolute(app.config, f"{FOLDER}/{docname}.pdf") if has_own_pdf(app.config, docname) else None
     tags = [
         ("citation_title", item["title"]),
         *[("citation_author", as_written(name)) for name in item["author"]],

@@ -32,7 +32,7 @@ class BookEpubBuilder(Epub3Builder):
 
     def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         if docname in self.env.all_docs and docname not in self.in_book:
-            return absolute(self.app, docname + ".html")
+            return absolute(self.config, docname + ".html")
         return super().get_target_uri(docname, typ)
 
     def write_doc(self, docname: str, doctree) -> None:

@@ -270,7 +270,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             return docname + self.out_suffix  # where its print HTML is written
         if self.standalone is None and (docname in self.in_book or docname not in self.env.all_docs):
             return super().get_target_uri(docname, typ)
-        return absolute(self.app, docname + ".html")
+        return absolute(self.config, docname + ".html")
 
     def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
         if self.standalone is not None and to == self.standalone:

@@ -20,8 +20,9 @@ from sphinx.application import Sphinx
 SITE_BUILDERS = ("html", "dirhtml")
 
 
-def absolute(app: Sphinx, path: str) -> str:
-    return app.config.html_baseurl.rstrip("/") + "/" + path
+def absolute(config, path: str) -> str:
+    """The public address of ``path``, a file of the site."""
+    return config.html_baseurl.rstrip("/") + "/" + path
 
 
 def add_description(app: Sphinx, doctree: nodes.document) -> None:
@@ -53,7 +54,7 @@ def book_json_ld(app: Sphinx, page_url: str) -> dict:
         "bookFormat": f"https://schema.org/{book['format']}",
         "inLanguage": app.config.language,
         "url": book["website_url"],
-        "image": absolute(app, app.config.ogp_image),
+        "image": absolute(app.config, app.config.ogp_image),
         "mainEntityOfPage": page_url,
     }
 
@@ -92,7 +93,7 @@ def json_for_script(data: dict) -> str:
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     if app.builder.name not in SITE_BUILDERS:
         return
-    page_url = absolute(app, app.builder.get_target_uri(pagename))
+    page_url = absolute(app.config, app.builder.get_target_uri(pagename))
     if pagename not in app.env.found_docs:
         # Search, the index and 404 have no text to describe (sphinxext-opengraph leaves them out).
         description = html.escape(app.config.site_description)
@@ -111,7 +112,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.name in SITE_BUILDERS:
-        sitemap = absolute(app, app.config.sitemap_filename)
+        sitemap = absolute(app.config, app.config.sitemap_filename)
         Path(app.outdir, "robots.txt").write_text(f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n", "utf-8")
 
 
