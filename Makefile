@@ -19,8 +19,10 @@ WORK        := $(BUILDDIR)/work
 # The published site, with the PDFs and the ePub in its downloads/ folder. It is replaced only
 # when every format has built, so a failed or interrupted build never leaves half a site.
 SITE        := $(BUILDDIR)/html
-# Each builder keeps its own environment, so formats can build side by side (make -j).
-SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees/$(@F)
+# One environment serves every format: the first build reads the sources, the others write from it.
+SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees
+# ...so the formats build one after another (Sphinx runs its own work in parallel).
+.NOTPARALLEL:
 
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -55,13 +57,11 @@ $(STAMP)/epub: $(SOURCES) | $(SETUP)
 	$(SPHINXBUILD) -b epub . $(WORK)/epub
 	@mkdir -p $(@D) && touch $@
 
-# Publish: a complete copy of the site with the PDFs and the ePub in its downloads/ folder
-# (the names _ext/downloads.py links to), swapped in by renaming.
+# Publish: a complete copy of the site with the PDFs and the ePub where its pages link them
+# (_ext/locations.py says where), swapped in by renaming.
 $(STAMP)/published: $(STAMP)/html $(STAMP)/pdf $(STAMP)/epub
 	rm -rf $(SITE).new $(SITE).old && cp -a $(WORK)/html $(SITE).new
-	mkdir -p $(SITE).new/downloads/profiles
-	cp -p $(WORK)/pdf/*.pdf $(WORK)/epub/*.epub $(SITE).new/downloads/
-	cp -p $(WORK)/pdf/profiles/*.pdf $(SITE).new/downloads/profiles/
+	$(BIN)/python _ext/locations.py publish $(WORK) $(SITE).new
 	if [ -d $(SITE) ]; then mv $(SITE) $(SITE).old; fi; mv $(SITE).new $(SITE) && rm -rf $(SITE).old
 	@touch $@
 
@@ -89,7 +89,7 @@ clean:
 
 # External links (needs the network, so it is not part of `make test`); settings in conf.py.
 linkcheck: | $(SETUP)
-	$(BIN)/sphinx-build -q -b linkcheck -d $(WORK)/doctrees/linkcheck . $(WORK)/linkcheck
+	$(BIN)/sphinx-build -q -b linkcheck -d $(WORK)/doctrees . $(WORK)/linkcheck
 
 # Known vulnerabilities in the pinned dependencies (needs the network).
 audit: | $(SETUP)

@@ -14,6 +14,7 @@ import yaml
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "_ext"))
+import locations  # noqa: E402  (where pages and downloads are: one home for the rules)
 
 BOOK = yaml.safe_load((ROOT / "_data" / "book.yaml").read_text(encoding="utf-8"))
 
@@ -31,17 +32,17 @@ language = "en"
 # -- General configuration ----------------------------------------------------------------------
 
 extensions = [
-    # Where the published extensions below fall short (first: it quiets one's import).
-    "compat",
-    # Published extensions: each does one job a publication needs, configured below.
+    # Published extensions: each does one job a publication needs, configured below
+    # (sphinxext-opengraph too, which _ext/site_meta.py sets up quietly).
     "myst_parser",
     "sphinx_design",
     "sphinx_sitemap",
     "notfound.extension",
-    "sphinxext.opengraph",
     "sphinx_last_updated_by_git",
     "sphinx_reredirects",
-    # Ours (_ext/), where no package does the job; ARCHITECTURE.md lists what each hooks.
+    # Ours (_ext/), where no package does the job; ARCHITECTURE.md lists what each hooks. Each
+    # sets up what it builds on, and none relies on this order.
+    "compat",
     "foreign_text",
     "profiles",
     "book_pages",
@@ -104,7 +105,6 @@ content_guard_max_image_kb = 500
 
 # -- Options for the profiles (_ext/profiles.py) ------------------------------------------------
 
-profiles_dir = "profiles"
 profiles_contribute_doc = "contribute"
 
 # -- Options for the external link check (make linkcheck) -------------------------------------
@@ -211,20 +211,11 @@ ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image"
 # What search results and link previews say of the pages the build makes (search, 404).
 site_description = f"Profiles of public servants around the world, companion to {BOOK['title']}"
 
-# -- Options for the downloads (_ext/downloads.py) ----------------------------------------------
-
-# File names of the companion PDF and ePub; per-profile PDFs are named after their page.
-downloads_basename = "mission-driven-bureaucrats-companion"
-
 # -- Options for PDF output (_ext/pdf_builder.py, WeasyPrint) ------------------------------------
 
-pdf_basename = downloads_basename
 pdf_title = BOOK["title"]
 pdf_subtitle = "The companion: profiles of mission-driven public servants"
 pdf_subject = "Profiles of public servants around the world, companion to " + BOOK["title"]
-# Documents that also get a PDF of their own (each profile page).
-pdf_separate_documents = ["profiles/*"]
-pdf_separate_exclude = ["profiles/index"]
 
 # -- Options for the cover and the social card (_ext/artwork.py; the favicons are in _static/) ------
 
@@ -232,7 +223,8 @@ cover_byline = f"A companion to the book by {BOOK['author']}"
 
 # -- Options for ePub output ----------------------------------------------------------------------
 
-epub_basename = downloads_basename
+# The downloads' names and folder are set once, in _ext/locations.py (the Makefile publishes them there).
+epub_basename = locations.BASENAME
 epub_title = f"{BOOK['title']}: the companion"
 epub_author = author
 epub_publisher = author

@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from site_meta import SITE_BUILDERS
+from locations import SITE_BUILDERS
 
 FONTS = Path(__file__).parent / "print_theme" / "static" / "fonts"
 BACKGROUND, TITLE, ACCENT, TEXT = "#2b1a10", "#fbf4ec", "#f0a875", "#e9dccf"
@@ -81,6 +81,7 @@ def visit_book_cover(self, node: book_cover) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("pdf_builder")  # the cover shows pdf_subtitle
     app.add_config_value("cover_byline", "", "html", types=[str])
     app.connect("builder-inited", draw_images)
     app.add_directive("book-cover", BookCover)

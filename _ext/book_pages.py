@@ -14,7 +14,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from site_meta import SITE_BUILDERS
+from locations import SITE_BUILDERS
 
 
 def load_data(env, name: str):

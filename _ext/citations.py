@@ -14,14 +14,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.osutil import relative_uri
 
 import foreign_text
 from book_pages import load_data
-from downloads import FOLDER, has_own_pdf
+from locations import SITE_BUILDERS, absolute, is_profile, page, profile_pdf, site_only
 from profile_schema import slugify
 from profiles import profile_data
-from site_meta import SITE_BUILDERS, absolute
 
 BIBTEX_SPECIALS = str.maketrans({
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
@@ -47,17 +45,17 @@ def full_date(item: dict, separator: str) -> str | None:
     return separator.join(f"{part:02d}" for part in parts) if len(parts) == 3 else None
 
 
-def profile_item(app: Sphinx, docname: str, data: dict) -> dict:
+def profile_item(config, docname: str, data: dict) -> dict:
     return {
         "id": docname.rsplit("/", 1)[-1],
         "type": "chapter",
         "title": data["name"],
         "author": [csl_name(name) for name in data["contributors"]],
-        "container-title": app.config.project,
-        "publisher": app.config.author,
+        "container-title": config.project,
+        "publisher": config.author,
         "issued": {"date-parts": [[int(part) for part in data["last_reviewed"].split("-")]]},
-        "URL": absolute(app.config, docname + ".html"),  # the page on the site, whatever the format being built
-        "language": app.config.language,
+        "URL": absolute(config, page(docname)),  # the page on the site, whatever the format being built
+        "language": config.language,
     }
 
 
@@ -96,14 +94,14 @@ def citation_text(item: dict, *, printed: bool = False) -> nodes.paragraph:
     return line
 
 
-def file_links(path: str) -> nodes.paragraph:
-    """Links to the files of a citation, at ``path`` (relative to the page, no suffix)."""
+def file_links(stem: str) -> nodes.paragraph:
+    """Links to the files of a citation, written beside the page as ``stem`` and a suffix."""
     line = nodes.paragraph("", "The same for a reference manager: ", classes=["citation-files"])
     for index, (suffix, label) in enumerate([(".bib", "BibTeX"), (".ris", "RIS"), (".json", "CSL-JSON")]):
         if index:
             line += nodes.Text(", ")
         text = f"{label} ({suffix})"
-        line += nodes.reference(text, text, refuri=path + suffix, internal=True)
+        line += nodes.reference(text, text, refuri=stem + suffix, internal=True)
     return line
 
 
@@ -138,46 +136,61 @@ def bibtex(item: dict) -> str:
     return f"@{kind}{{{item['id']},\n{body}}}\n"
 
 
-class ProfileCitation(SphinxPostTransform):
-    """On the site, a "Cite this profile" section ends the page; elsewhere the citation follows
-    the header, on the first page of the profile's PDF. (The header names its page: the PDF
-    builder resolves the whole book at once.)"""
+def profile_headers(document: nodes.document) -> list[nodes.container]:
+    """The profile headers of a page (the PDF builder resolves the whole book at once: each names its page)."""
+    return [node for node in document.findall(nodes.container) if "profile-header" in node["classes"]]
+
+
+class CitationSection(SphinxPostTransform):
+    """On the site, a "Cite this profile" section ends the page, with links to the files."""
 
     default_priority = 900
+    builders = SITE_BUILDERS
 
     def run(self) -> None:
-        builder = self.app.builder
-        headers = [node for node in self.document.findall(nodes.container) if "profile-header" in node["classes"]]
-        for header in headers:
+        for header in profile_headers(self.document):
             docname = header["docname"]
-            item = profile_item(self.app, docname, profile_data(self.env, docname))
-            if builder.name in SITE_BUILDERS:
-                section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
-                section += nodes.title("Cite this profile", "Cite this profile")
-                section += [citation_text(item), file_links(relative_uri(builder.get_target_uri(docname), docname))]
-                header.parent += section
-            else:
-                line = citation_text(item, printed=builder.name == "pdf")
-                line.insert(0, nodes.strong("Cite this profile: ", "Cite this profile: "))
-                panel = nodes.container("", line, classes=["citation-panel"])
-                header.parent.insert(header.parent.index(header) + 1, panel)
+            item = profile_item(self.config, docname, profile_data(self.env, docname))
+            section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
+            section += nodes.title("Cite this profile", "Cite this profile")
+            section += [citation_text(item), file_links(item["id"])]
+            header.parent += section
+
+
+class CitationLine(SphinxPostTransform):
+    """In the ePub and the PDFs, the citation follows the header, on the first page of the profile's PDF."""
+
+    default_priority = 900
+    builders = ("epub",)
+    printed = False
+
+    def run(self) -> None:
+        for header in profile_headers(self.document):
+            docname = header["docname"]
+            line = citation_text(profile_item(self.config, docname, profile_data(self.env, docname)), printed=self.printed)
+            line.insert(0, nodes.strong("Cite this profile: ", "Cite this profile: "))
+            panel = nodes.container("", line, classes=["citation-panel"])
+            header.parent.insert(header.parent.index(header) + 1, panel)
+
+
+class PrintedCitationLine(CitationLine):
+    builders = ("pdf",)
+    printed = True
 
 
 class BookCitation(SphinxDirective):
-    """``{book-citation}``: the book's suggested citation, and its files on the site. (Each format
-    reads the sources into an environment of its own, so the site's alone gets the links.)"""
+    """``{book-citation}``: the book's suggested citation, and on the site its files."""
 
     def run(self) -> list[nodes.Node]:
         item = book_item(load_data(self.env, "book"))
         box = nodes.container(classes=["citation-panel", "book-citation"], csl=item)
         box += citation_text(item)
-        if self.env.app.builder.name in SITE_BUILDERS:
-            box += file_links(item["id"])  # the files are written beside the page
+        box += site_only(file_links(item["id"]))  # the files are written beside the page
         return [box]
 
 
-def highwire_tags(app: Sphinx, docname: str, item: dict) -> str:
-    pdf = absolute(app.config, f"{FOLDER}/{docname}.pdf") if has_own_pdf(app.config, docname) else None
+def highwire_tags(config, docname: str, item: dict) -> str:
+    pdf = absolute(config, profile_pdf(docname)) if is_profile(docname) else None
     tags = [
         ("citation_title", item["title"]),
         *[("citation_author", as_written(name)) for name in item["author"]],
@@ -201,7 +214,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     folder = Path(app.outdir, pagename).parent
     for item in [node["csl"] for node in doctree.findall(nodes.Element) if "csl" in node]:
         if item["type"] == "chapter":
-            context["metatags"] += highwire_tags(app, pagename, item)
+            context["metatags"] += highwire_tags(app.config, pagename, item)
         folder.mkdir(parents=True, exist_ok=True)
         csl_json = json.dumps([item], ensure_ascii=False, indent=2) + "\n"
         for suffix, text in ((".bib", bibtex(item)), (".ris", ris(item)), (".json", csl_json)):
@@ -209,7 +222,11 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("profiles")  # the profile headers it cites
+    app.setup_extension("foreign_text")
     app.add_directive("book-citation", BookCitation)
-    app.add_post_transform(ProfileCitation)
-    app.connect("html-page-context", page_context)
+    for transform in (CitationSection, CitationLine, PrintedCitationLine):
+        app.add_post_transform(transform)
+    # Its tags after the link previews' (sphinxext-opengraph, at the default 500).
+    app.connect("html-page-context", page_context, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

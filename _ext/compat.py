@@ -1,14 +1,10 @@
 """Where Sphinx or a published extension falls short, mended here: the one module outside the
 PDF and ePub builders that relies on their internals (ARCHITECTURE.md lists each place).
 
-* sphinxext-opengraph prints a notice on import without matplotlib (which only its per-page cards
-  need; we draw one card of our own): it is imported here first, quietly.
 * sphinx-sitemap lists only the pages a build wrote (jdillard/sphinx-sitemap#13): it is given every
   page again, in name order, so an incremental or parallel build writes a clean build's sitemap.
 """
 
-import contextlib
-import io
 import os
 import queue
 
@@ -17,10 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.tabs import sd_tab_label
 
-from site_meta import SITE_BUILDERS
-
-with contextlib.redirect_stdout(io.StringIO()):
-    import sphinxext.opengraph  # noqa: F401
+from locations import SITE_BUILDERS
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
@@ -50,6 +43,7 @@ def asset_name(asset) -> str:
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx_sitemap")
+    app.setup_extension("sphinx_design")
     # Before sphinx-sitemap writes the file (build-finished, priority 500).
     app.connect("build-finished", complete_sitemap, priority=400)
     app.add_post_transform(TabLabelsWithoutAriaControls)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from site_meta import SITE_BUILDERS
+from locations import SITE_BUILDERS
 
 # Inline blocks the browser runs: scripts without src (JSON-LD is data, not run) and styles.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", re.DOTALL)

@@ -1,7 +1,7 @@
 """sphinx-design components for the formats read without a browser: the ePub and the PDFs.
 
 Reading systems run no scripts and validate XHTML strictly, and paper cannot click. So, for
-``design_flatten_builders``, a tab set becomes its tabs one after another, each under its label
+those two, a tab set becomes its tabs one after another, each under its label
 (sphinx-design's ``<input>`` is not XHTML), a dropdown its title and content, always open, and an
 icon's ``<svg>`` gets the SVG namespace. Cards, grids, badges and buttons stay as they are.
 """
@@ -22,9 +22,7 @@ def heading(title_node: nodes.Element, kind: str) -> nodes.rubric:
 class FlattenDesign(SphinxPostTransform):
     # Before sphinx-design's own HTML transforms of tabs (200) and dropdowns (199).
     default_priority = 150
-
-    def is_supported(self) -> bool:
-        return self.app.builder.name in self.config.design_flatten_builders
+    builders = ("epub", "pdf")
 
     def run(self) -> None:
         for tab_set in list(self.document.findall(lambda node: is_component(node, "tab-set"))):
@@ -53,6 +51,6 @@ class FlattenDesign(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("design_flatten_builders", ["epub", "pdf"], "env", types=[list])
+    app.setup_extension("sphinx_design")
     app.add_post_transform(FlattenDesign)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,23 +1,13 @@
 """The downloads, one click away on every page of the site: the templates' ``downloads`` (the
-addresses of the companion PDF and ePub) and ``{download-buttons}``. Also which pages the downloads
-hold (``book_documents``), which have a PDF of their own (``has_own_pdf``: a profile's page links to
-it) and where ``make`` publishes them (``FOLDER``). No package links a site to its own PDF and ePub.
+addresses of the companion PDF and ePub) and ``{download-buttons}``; and which pages the PDF and the
+ePub hold (``book_documents``). No package links a site to its own PDF and ePub.
 """
-
-from fnmatch import fnmatch
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.osutil import relative_uri
 
-from site_meta import SITE_BUILDERS
-
-FOLDER = "downloads"
-
-
-def has_own_pdf(config, docname: str) -> bool:
-    return any(fnmatch(docname, pattern) for pattern in config.pdf_separate_documents) and docname not in config.pdf_separate_exclude
+from locations import companion, link, site_only
 
 
 def book_documents(env, root_doc: str) -> set[str]:
@@ -32,33 +22,23 @@ def book_documents(env, root_doc: str) -> set[str]:
     return found
 
 
-def addresses(config) -> dict[str, str]:
-    """Site paths of the companion PDF and ePub."""
-    return {kind: f"{FOLDER}/{config.downloads_basename}.{kind}" for kind in ("pdf", "epub")}
-
-
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    context["downloads"] = addresses(app.config)
+    context["downloads"] = {kind: companion(kind) for kind in ("pdf", "epub")}
 
 
 class DownloadButtons(SphinxDirective):
-    """``{download-buttons}``: the companion's downloads, on the site only."""
+    """``{download-buttons}``: the companion's downloads, on the site only (the PDF and the ePub are them)."""
 
     def run(self) -> list[nodes.Node]:
-        builder = self.env.app.builder
-        if builder.name not in SITE_BUILDERS:  # each format reads the sources into its own environment
-            return []
-        here = builder.get_target_uri(self.env.docname)
         box = nodes.container(classes=["download-buttons"])
-        for label, path in zip(("PDF", "ePub"), addresses(self.config).values()):
+        for label, kind in (("PDF", "pdf"), ("ePub", "epub")):
             text = f"Download the companion ({label})"
-            link = nodes.reference(text, text, refuri=relative_uri(here, path), classes=["download-button"])
-            box += nodes.paragraph("", "", link)
-        return [box]
+            button = nodes.reference(text, text, refuri=link(self.env.docname, companion(kind)), classes=["download-button"])
+            box += nodes.paragraph("", "", button)
+        return [site_only(box)]
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("downloads_basename", "book", "html", types=[str])
     app.connect("html-page-context", page_context)
     app.add_directive("download-buttons", DownloadButtons)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

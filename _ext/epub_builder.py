@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.epub3 import Epub3Builder
 
 from downloads import book_documents
-from site_meta import absolute
+from locations import absolute
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 

@@ -28,8 +28,8 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.i18n import format_date
 
-from downloads import book_documents, has_own_pdf
-from site_meta import absolute
+from downloads import book_documents
+from locations import BASENAME, absolute, is_profile
 
 logger = logging.getLogger(__name__)
 
@@ -278,7 +278,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return self.get_target_uri(to, typ)
 
     def separate_documents(self) -> list[str]:
-        return sorted(docname for docname in self.env.found_docs if has_own_pdf(self.config, docname))
+        return sorted(filter(is_profile, self.env.found_docs))
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
         # Not SingleFileHTMLBuilder's: it renders a sidebar's whole table of contents for every page, so the PDF
@@ -303,7 +303,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         make_ids_unique(book, self.config.root_doc)
         print_addresses(book)
         self.book_contents = self.render_partial(contents(book))["fragment"]
-        self.write_doc(self.config.pdf_basename, book)
+        self.write_doc(BASENAME, book)
         for docname in self.separate_documents():
             self.standalone = docname
             page = self.env.get_and_resolve_doctree(docname, self)
@@ -314,7 +314,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
     def finish(self) -> None:
         super().finish()
         outdir = Path(self.outdir)
-        jobs = [(self.config.root_doc, self.config.pdf_basename)] + [(doc, doc) for doc in self.separate_documents()]
+        jobs = [(self.config.root_doc, BASENAME)] + [(doc, doc) for doc in self.separate_documents()]
         shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
         cache_path = outdir / CACHE_FILE
         cached = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
@@ -344,7 +344,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
             with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
                 futures = {stem: pool.submit(render, *arguments) for stem, arguments in pending}
                 seconds = {stem: future.result() for stem, future in futures.items()}
-            book_seconds = seconds.pop(self.config.pdf_basename, 0.0)
+            book_seconds = seconds.pop(BASENAME, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.
             logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs "
                         f"{sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
@@ -352,13 +352,11 @@ class PdfBuilder(SingleFileHTMLBuilder):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("pdf_basename", "book", "env", types=[str])
     for text in ("pdf_title", "pdf_subtitle", "pdf_subject"):
         app.add_config_value(text, "", "env", types=[str])
     # pdf_css_files: Sphinx reads it instead of html_css_files, so the site's stylesheets stay off
     # paper (print.css styles the PDFs).
-    for listing in ("pdf_separate_documents", "pdf_separate_exclude", "pdf_css_files"):
-        app.add_config_value(listing, [], "env", types=[list])
+    app.add_config_value("pdf_css_files", [], "env", types=[list])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

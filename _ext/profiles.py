@@ -19,12 +19,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
-from sphinx.util.osutil import relative_uri
 
 import foreign_text
 import profile_schema
-from downloads import FOLDER, has_own_pdf
-from site_meta import SITE_BUILDERS
+from locations import ON_SITE, PROFILES, SITE_BUILDERS, is_profile, link, profile_pdf, site_only
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +39,7 @@ ROLE_NOT_STATED = "not stated in our sources"
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+!|])")
 
 
-# -- Which pages are profiles --------------------------------------------------------------------
-
-
-def is_profile(config, docname: str) -> bool:
-    folder = config.profiles_dir
-    return docname.startswith(folder + "/") and docname != f"{folder}/index"
+# -- A profile's data ------------------------------------------------------------------------------
 
 
 def profile_data(env: BuildEnvironment, docname: str) -> dict | None:
@@ -63,7 +56,7 @@ def report(path: str, problem: profile_schema.Problem) -> None:
 
 def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     """Validate the front matter and replace it by the title, keeping every line number."""
-    if not is_profile(app.config, docname):
+    if not is_profile(docname):
         return
     env, text = app.env, source[0]
     path = env.doc2path(docname, base=False)
@@ -192,16 +185,14 @@ class ProfilePage(SphinxTransform):
     default_priority = 500
 
     def apply(self) -> None:
-        data = profile_data(self.env, self.env.docname) if is_profile(self.config, self.env.docname) else None
+        data = profile_data(self.env, self.env.docname) if is_profile(self.env.docname) else None
         sections = list(self.document.findall(nodes.section))
         if not data or not sections:
             return
         top, docname = sections[0], self.env.docname
         additions = [header(docname, data)]
-        if self.app.builder.name in SITE_BUILDERS and has_own_pdf(self.config, docname):
-            target = relative_uri(self.app.builder.get_target_uri(docname), f"{FOLDER}/{docname}.pdf")
-            link = nodes.reference("", "Download this profile (PDF)", refuri=target)
-            additions[0] += nodes.paragraph("", "", link, classes=["download-link"])
+        pdf = nodes.reference("", "Download this profile (PDF)", refuri=link(docname, profile_pdf(docname)))
+        additions[0] += site_only(nodes.paragraph("", "", pdf, classes=["download-link"]))
         if data["status"] == "outline":
             text = "Little about this public servant's work is public yet, so this page is short and says only what its sources say. If you know their work from a public source, "
             title = nodes.title("Help write this profile", "Help write this profile")
@@ -226,7 +217,7 @@ class CiteRole(SphinxRole):
         data = profile_data(self.env, self.env.docname)
         path = self.env.doc2path(self.env.docname, base=False)
         if data is None:
-            if is_profile(self.config, self.env.docname):
+            if is_profile(self.env.docname):
                 return [], []  # the front matter is broken; that is reported already
             report(path, profile_schema.Problem(self.lineno, "cite", "{cite} cites a profile's sources and works on profile pages only; link the source directly here"))
             return [], []
@@ -294,16 +285,15 @@ def list_entry(docname: str, data: dict) -> nodes.list_item:
 
 class ProfileGallery(SphinxDirective):
     """The gallery, built from the profiles' files (this page may be read before them): cards with
-    filters on the site, lists in the PDF and the ePub (each builder reads the sources into its own
-    environment). With it a hidden table of contents in the gallery's order, so that each page's
-    previous and next links, the PDF and the ePub follow it."""
+    filters on the site, lists in the PDF and the ePub (both are read once; Sphinx's ``only`` keeps
+    one as it writes each format). With it a hidden table of contents in the gallery's order, so
+    that each page's previous and next links, the PDF and the ePub follow it."""
 
     def run(self) -> list[nodes.Node]:
         self.env.metadata[self.env.docname]["profile-gallery"] = True
-        folder = self.config.profiles_dir
         listed = []
-        for path in sorted(Path(self.env.srcdir, folder).glob("*.md")):
-            if is_profile(self.config, docname := f"{folder}/{path.stem}"):
+        for path in sorted(Path(self.env.srcdir, PROFILES).glob("*.md")):
+            if is_profile(docname := f"{PROFILES}/{path.stem}"):
                 data = profile_schema.check(path.read_text("utf-8"))[0]
                 listed.append((gallery_key(data), docname, data))
         listed.sort(key=lambda entry: entry[:2])
@@ -317,20 +307,24 @@ class ProfileGallery(SphinxDirective):
         for _, docname, data in listed:
             if data:
                 groups.setdefault(data["status"], []).append((docname, data))
-        return [*self.gallery(groups), nodes.compound("", toctree, classes=["toctree-wrapper"])]
+        cards, lists = self.cards(groups), self.lists(groups)
+        return [site_only(*cards), addnodes.only("", *lists, expr=f"not {ON_SITE}"), nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
-    def gallery(self, groups: dict[str, list[tuple[str, dict]]]) -> list[nodes.Node]:
-        result: list[nodes.Node] = []
-        if self.env.app.builder.name not in SITE_BUILDERS:
-            for status, members in groups.items():
-                result += group_heading(self.config, status)
-                result.append(nodes.bullet_list("", *(list_entry(*member) for member in members), classes=["profile-list"]))
-            return result
+    def cards(self, groups: dict[str, list[tuple[str, dict]]]) -> list[nodes.Node]:
+        """The site's: cards in groups, and the filters."""
         profiles = [data for members in groups.values() for _, data in members]
-        result.append(gallery_filters(options={key: sorted({data[key] or NOT_YET_KNOWN for data in profiles}) for key, _ in FILTERS}))
+        result: list[nodes.Node] = [gallery_filters(options={key: sorted({data[key] or NOT_YET_KNOWN for data in profiles}) for key, _ in FILTERS})]
         for status, members in groups.items():
             grid = nodes.container("", *(card(*member) for member in members), classes=["profile-grid"])
             result.append(filterable("", *group_heading(self.config, status), grid, classes=["profile-group"], filters={}))
+        return result
+
+    def lists(self, groups: dict[str, list[tuple[str, dict]]]) -> list[nodes.Node]:
+        """The PDF's and the ePub's: a list under each group's heading."""
+        result: list[nodes.Node] = []
+        for status, members in groups.items():
+            result += group_heading(self.config, status)
+            result.append(nodes.bullet_list("", *(list_entry(*member) for member in members), classes=["profile-list"]))
         return result
 
 
@@ -338,7 +332,7 @@ def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doc
     """Profiles and galleries load their styles (the site and the ePub: no other page pays for
     them), galleries on the site their filters' script."""
     gallery = app.env.metadata.get(pagename, {}).get("profile-gallery")
-    if (gallery or is_profile(app.config, pagename)) and app.builder.name in (*SITE_BUILDERS, "epub"):
+    if (gallery or is_profile(pagename)) and app.builder.name in (*SITE_BUILDERS, "epub"):
         app.add_css_file("profiles.css", priority=900)  # after companion.css (800), which it builds on
     if gallery and app.builder.name in SITE_BUILDERS:
         app.add_js_file("gallery-filters.js", loading_method="defer")
@@ -374,8 +368,8 @@ def gallery_outdated(app: Sphinx, env: BuildEnvironment, added: set[str], change
         data, _ = profile_schema.check(Path(env.doc2path(docname)).read_text("utf-8"))
         return data != profile_data(env, docname)
 
-    touched = added | removed | {docname for docname in changed if is_profile(app.config, docname) and front_matter_changed(docname)}
-    if any(is_profile(app.config, docname) for docname in touched):
+    touched = added | removed | {docname for docname in changed if is_profile(docname) and front_matter_changed(docname)}
+    if any(is_profile(docname) for docname in touched):
         return sorted(docname for docname, metadata in env.metadata.items() if metadata.get("profile-gallery"))
     return []
 
@@ -396,7 +390,7 @@ class ProfileSchemaTable(SphinxDirective):
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("profiles_dir", "profiles", "env", types=[str])
+    app.setup_extension("foreign_text")  # names in their own script
     app.add_config_value("profiles_contribute_doc", "contribute", "env", types=[str])
     app.connect("source-read", read_front_matter)
     app.connect("env-get-outdated", gallery_outdated)
@@ -409,5 +403,5 @@ def setup(app: Sphinx) -> dict:
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 4: the profiles' data moved to the metadata, so saved environments are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
+    # env_version 5: one environment serves every format, so environments saved per format are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}

@@ -1,6 +1,8 @@
 """What the site tells search engines and link previews that the published extensions cannot know.
 
-sphinxext-opengraph, sphinx-sitemap and sphinx-last-updated-by-git do the rest; this adds
+sphinxext-opengraph (set up from here, quietly: without matplotlib, which only its per-page cards
+need, it prints a notice on import; we draw one card of our own), sphinx-sitemap and
+sphinx-last-updated-by-git do the rest; this adds
 * a page's **description**: a profile's ``summary`` or the page's own ``html_meta`` description
   (sphinxext-opengraph would take the first words of the text), ``site_description`` on the pages
   the build makes (search, 404); ``og:type`` is ``profile`` on a profile;
@@ -9,27 +11,23 @@ sphinxext-opengraph, sphinx-sitemap and sphinx-last-updated-by-git do the rest; 
 * ``robots.txt``, naming the sitemap at the site's public address (``html_baseurl``).
 """
 
+import contextlib
 import html
+import io
 import json
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
-# The builders that make the website (the other extensions take this from here).
-SITE_BUILDERS = ("html", "dirhtml")
-
-
-def absolute(config, path: str) -> str:
-    """The public address of ``path``, a file of the site."""
-    return config.html_baseurl.rstrip("/") + "/" + path
-
+from locations import SITE_BUILDERS, absolute
+from profiles import profile_data
 
 def add_description(app: Sphinx, doctree: nodes.document) -> None:
     """After Sphinx has collected the page's metadata (doctree-read, priority 500)."""
     docname = app.env.docname
     metadata = app.env.metadata[docname]
-    profile = metadata.get("profile")  # profiles.py keeps a profile's front matter there
+    profile = profile_data(app.env, docname)
     own = next((meta["content"] for meta in doctree.findall(nodes.meta) if meta.get("name") == "description"), None)
     if profile:
         metadata["og:type"] = "profile"
@@ -101,7 +99,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict, d
     json_ld = None
     if pagename == app.config.root_doc:
         json_ld = book_json_ld(app, page_url)
-    elif profile := app.env.metadata.get(pagename, {}).get("profile"):
+    elif profile := profile_data(app.env, pagename):
         json_ld = profile_json_ld(app, profile, page_url)
     context["site_meta"] = {
         # Pages made by the build (search, index, 404) stay out of search engines.
@@ -117,6 +115,9 @@ def write_robots_txt(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("profiles")  # a profile's summary describes its page
+    with contextlib.redirect_stdout(io.StringIO()):
+        app.setup_extension("sphinxext.opengraph")
     app.add_config_value("site_description", "", "html", types=[str])
     app.connect("doctree-read", add_description, priority=600)
     app.connect("html-page-context", page_context)

@@ -84,7 +84,7 @@ def sphinx(source: Path, builder: str = "html", *options: str) -> subprocess.Com
     Dates come from a fixed SOURCE_DATE_EPOCH, as the Makefile takes them from the last commit."""
     out = source / "_build"
     return subprocess.run(
-        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees" / builder), str(source), str(out / builder)],
+        [SPHINX_BUILD, "-W", "--keep-going", "-n", "-q", "--no-color", *options, "-b", builder, "-d", str(out / "doctrees"), str(source), str(out / builder)],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1732838400"},
