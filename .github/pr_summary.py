@@ -65,7 +65,7 @@ def profile_name(path: Path) -> str:
     return match[1].strip("\"'") if match else path.stem
 
 
-def summary(log: str, pr: int, project: str, repository: str, sha: str, changed: list[str], failed: bool) -> str:
+def summary(log: str, pr: int, project: str, repository: str, sha: str, changed: list[str], failed: bool, root: Path = ROOT) -> str:
     preview = preview_address(project, pr)
     lines = [
         "## The preview",
@@ -79,9 +79,9 @@ def summary(log: str, pr: int, project: str, repository: str, sha: str, changed:
         lines += ["The profiles this pull request adds or changes:", ""]
         for path in profiles:
             page, pdf = f"{preview}profiles/{path.stem}.html", f"{preview}downloads/profiles/{path.stem}.pdf"
-            lines.append(f"- {profile_name(ROOT / path)}: [its page]({page}) and [its PDF]({pdf})")
+            lines.append(f"- {profile_name(root / path)}: [its page]({page}) and [its PDF]({pdf})")
         lines.append("")
-    found = annotations(log)
+    found = annotations(log, root)
     if found:
         lines += [f"## What to fix ({len(found)})", "", "Each is also marked on its line under **Files changed**.", ""]
         lines += ["| where | what is wrong, and what to do |", "| --- | --- |"]

@@ -21,6 +21,7 @@ import argparse
 import datetime
 import re
 import sys
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +67,7 @@ class Question:
         info, top = self.schema_field(), FIELDS[self.key.partition(".")[0]]
         # Required in the form where the schema needs a value: not for a field that may be null
         # (`role: null` says no source states one) or that belongs to an optional group.
-        return top.is_required() and info.is_required() and "None" not in str(top.annotation)
+        return top.is_required() and info.is_required() and type(None) not in typing.get_args(top.annotation)
 
     def description(self) -> str:
         text = self.help or self.schema_field().description
@@ -102,6 +103,7 @@ QUESTIONS = (
         "four lines: the full address (https://...), the title, the publisher, and the date (YYYY, YYYY-MM or YYYY-MM-DD; "
         "leave it out if the page has none). The first source is [1], the second [2], and so on",
         placeholder=SOURCES_EXAMPLE,
+        required=True,  # the schema allows none for an outline; a proposal gives its sources
     ),
     Question(
         "text",
@@ -112,7 +114,7 @@ QUESTIONS = (
         "public, write little",
         required=True,
     ),
-    Question("contributors", "How to credit you", help="your name as the page should credit you, written `Family, Given`; leave it empty to be credited as the companion editors"),
+    Question("contributors", "How to credit you", help="your name as the page should credit you, written `Family, Given`; leave it empty to be credited as the companion editors", required=False),
     Question(
         "confirmation",
         "Public sources only",
@@ -185,8 +187,11 @@ def read_body(body: str) -> Answers:
 
     def close():
         if current:
-            text = "\n".join(lines).strip()
-            answers.values[current.key] = "" if text == NO_RESPONSE else text
+            # The answer's first line is where its line numbers count from.
+            blank = next((i for i, line in enumerate(lines) if line.strip()), 0)
+            answers.lines[current.key] += blank
+            text = "\n".join(lines[blank:]).rstrip()
+            answers.values[current.key] = "" if text.strip() == NO_RESPONSE else text
 
     for number, line in enumerate(body.replace("\r\n", "\n").split("\n"), 1):
         heading = re.fullmatch(r"### (.+?)\s*", line)
