@@ -173,3 +173,17 @@ dist: html
 	gzip -9 -n $(DIST).tar
 
 .PHONY: dist FORCE
+
+# -- Contributing from the browser (contribute.md; README.md, "Contributing from the browser") ------
+
+# A profile page from the body of a "Propose a profile" issue: make profile-from-issue ISSUE=body.md
+# [SLUG=...], or the body on standard input: gh issue view 42 --json body --jq .body | make profile-from-issue
+profile-from-issue: | $(SETUP)
+	@$(BIN)/python tools/issue_form.py $(if $(ISSUE),"$(ISSUE)") $(if $(SLUG),--slug "$(SLUG)")
+
+# The files GitHub reads, written from the project's data: CITATION.cff, the issue form and its
+# chooser (tests/test_contribute.py checks that the committed ones are these).
+repo-files: | $(SETUP)
+	$(BIN)/python tools/repo_files.py
+
+.PHONY: profile-from-issue repo-files

@@ -8,6 +8,7 @@ without Latin letters needs an explicit ``--slug``. An existing file is never ov
 
 import argparse
 import datetime
+import os
 import string
 import sys
 from pathlib import Path
@@ -54,6 +55,39 @@ def template(name: str) -> str:
     return TEMPLATE.substitute(fields="\n".join(lines), name=name)
 
 
+def shown(path: Path) -> str:
+    """``path`` as the user would type it: from the current folder if it is inside it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+class Refused(Exception):
+    """A page that is not written, with the reason and what to do instead."""
+
+
+def choose_slug(name: str, slug: str | None, give_slug: str) -> str:
+    """The page's file name without ``.md``: ``slug`` if given, else made from ``name``.
+    ``give_slug`` says how to give one (``SLUG=...`` for make, ``--slug ...`` for a tool)."""
+    slug = slug or profile_schema.slugify(name)
+    if not slug:
+        raise Refused(f'"{name}" has no Latin letters to make a file name from; give one: {give_slug.format(slug="family-name-given-name")}')
+    if not profile_schema.SLUG.match(slug):
+        raise Refused(f"`{slug}` is not a slug; use lowercase letters, digits and hyphens, e.g. {profile_schema.slugify(slug) or 'jane-doe'}")
+    return slug
+
+
+def create(path: Path, text: str, give_slug: str) -> None:
+    """Write a new profile page at ``path``, which must not exist: a contributor's page is never
+    overwritten. ``text`` has passed the schema (the callers check it first)."""
+    data, problems = profile_schema.check(text)
+    assert data and not problems, problems
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise Refused(f"{shown(path)} exists already; nothing was written. Edit it, or choose another {give_slug.format(slug='...')}") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help='the person\'s name, e.g. "Jane Doe"')
@@ -62,20 +96,13 @@ def main(argv: list[str] | None = None) -> None:
     name = args.name.strip()
     if not name:
         sys.exit('make profile: give the name, e.g. make profile NAME="Jane Doe"')
-    slug = args.slug or profile_schema.slugify(name)
-    if not slug:
-        sys.exit(f'make profile: "{name}" has no Latin letters to make a file name from; give one: make profile NAME="{name}" SLUG=family-name-given-name')
-    if not profile_schema.SLUG.match(slug):
-        sys.exit(f"make profile: `{slug}` is not a slug; use lowercase letters, digits and hyphens, e.g. {profile_schema.slugify(slug) or 'jane-doe'}")
-    path = PROFILES / f"{slug}.md"
-    if path.exists():
-        sys.exit(f"make profile: {path.relative_to(PROFILES.parent)} exists already; nothing was written. Edit it, or choose another SLUG=...")
-    text = template(name)
-    data, problems = profile_schema.check(text)
-    assert data and not problems, problems  # the template itself must always be valid
-    with path.open("x", encoding="utf-8") as file:
-        file.write(text)
-    print(f"Created {path.relative_to(PROFILES.parent)}: fill in its fields, then preview it with `make serve`.")
+    try:
+        slug = choose_slug(name, args.slug, f'make profile NAME="{name}" SLUG={{slug}}')
+        path = PROFILES / f"{slug}.md"
+        create(path, template(name), "SLUG={slug}")  # the template itself is always valid
+    except Refused as refused:
+        sys.exit(f"make profile: {refused}")
+    print(f"Created {shown(path)}: fill in its fields, then preview it with `make serve`.")
 
 
 if __name__ == "__main__":
