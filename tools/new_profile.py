@@ -16,9 +16,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+import locations  # noqa: E402
 import profile_schema  # noqa: E402
 
-PROFILES = Path(__file__).parent.parent / "profiles"
+PROFILES = Path(__file__).parent.parent / locations.PROFILES
 # The page around the fields: what to write, and an example of a source.
 TEMPLATE = string.Template(Path(__file__).with_name("new_profile.md.tmpl").read_text("utf-8"))
 TO_BE_ADDED = "To be added"
