@@ -306,7 +306,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
         self.write_doc(BASENAME, book)
         for docname in self.separate_documents():
             self.standalone = docname
-            page = self.env.get_and_resolve_doctree(docname, self)
+            page = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
             print_addresses(page)
             self.write_doc(docname, page)
         self.standalone = None
