@@ -1,5 +1,6 @@
 # Mission Driven Bureaucrats: the companion.
 #   make            build every format into _build/ (the site, with the PDFs and the ePub in it)
+#   make check      the checks a profile edit can break, in well under a minute
 #   make test       build and check everything (see README.md)
 # Every target sets itself up: the first run creates .venv with the pinned dependencies.
 
@@ -33,7 +34,7 @@ SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./t
              -o -name '*.html' -o -name '*.jinja' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
 SETUP   := $(VENV)/.installed
 
-.PHONY: all html pdf epub serve test bench profile clean lock audit linkcheck check-system
+.PHONY: all html pdf epub serve check test bench profile clean lock audit linkcheck check-system check-test-system
 
 all: html
 
@@ -75,8 +76,16 @@ serve: | $(SETUP)
 profile: | $(SETUP)
 	@$(BIN)/python tools/new_profile.py "$(NAME)" $(if $(SLUG),--slug "$(SLUG)")
 
-test: | $(SETUP)
-	$(BIN)/python -m pytest tests
+# The checks a profile edit can break, in well under a minute (tools/check.py): the site and the
+# ePub as `make` builds them (every page's front matter and Markdown checked, warnings as errors),
+# then the profiles' own PDFs (not the companion's), and each profile's page in the three formats.
+# PROFILES="slug ..." names the profiles; by default, those changed since the last commit.
+check: $(STAMP)/html $(STAMP)/epub | $(SETUP)
+	$(BIN)/python tools/check.py --work $(WORK) --sphinx-build $(BIN)/sphinx-build --options "$(SPHINXOPTS)" $(PROFILES)
+
+# Every check. What it needs from the system is checked first (check-test-system, below).
+test: check-test-system | $(SETUP)
+	CHROME_PATH="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest tests
 
 # Speed and size at 10, 100 and 1,000 profiles; fewer with make bench SIZES="10 100"; the live
 # preview alone with ONLY=preview.
@@ -123,6 +132,22 @@ check-system:
 	  { echo "make: Python's venv module is missing. Install it: sudo apt-get install python3-venv"; exit 1; }
 	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(not ctypes.util.find_library("pango-1.0"))' || \
 	  { echo "make: the Pango library (for the PDFs) is missing. Install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 (macOS: brew install pango)"; exit 1; }
+
+# The Chromium the browser tests drive: CHROME_PATH if set, else Debian's, else the first on PATH,
+# else the macOS application.
+FIND_CHROMIUM = for c in "$$CHROME_PATH" /usr/bin/chromium "$$(command -v chromium)" /Applications/Chromium.app/Contents/MacOS/Chromium; \
+  do if [ -n "$$c" ] && [ -x "$$c" ]; then echo "$$c"; break; fi; done
+
+# What `make test` needs besides, checked before any test runs, with the one line that installs
+# it all: Java (EPUBCheck, the Nu Html Checker), Chromium (the browser tests), Node.js with npm
+# (axe-core, DAISY Ace) and Poppler's pdfinfo and pdftoppm (the PDFs' tags and pictures).
+check-test-system:
+	@missing=""; \
+	java -version >/dev/null 2>&1 || missing="$$missing Java,"; \
+	[ -n "$$($(FIND_CHROMIUM))" ] || missing="$$missing Chromium,"; \
+	{ command -v node && command -v npm; } >/dev/null 2>&1 || missing="$$missing Node.js with npm,"; \
+	{ command -v pdfinfo && command -v pdftoppm; } >/dev/null 2>&1 || missing="$$missing Poppler (pdfinfo, pdftoppm),"; \
+	[ -z "$$missing" ] || { echo "make test: missing:$${missing%,}. Install them all: sudo apt-get install default-jre-headless chromium nodejs npm poppler-utils (macOS: brew install node poppler && brew install --cask temurin chromium)"; exit 1; }
 
 # -- Browser checks (tests/test_browser.py) and the Lighthouse benchmark -----------------------------
 

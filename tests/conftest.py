@@ -62,7 +62,10 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 def profile_slugs() -> list[str]:
-    return sorted(p.stem for p in (ROOT / "profiles").glob("*.md") if p.stem != "index")
+    slugs = sorted(p.stem for p in (ROOT / "profiles").glob("*.md") if p.stem != "index")
+    # Tests parametrized by profile would otherwise be skipped, and loops over them check nothing.
+    assert slugs, f"no profile in {ROOT / 'profiles'}"
+    return slugs
 
 
 @pytest.fixture

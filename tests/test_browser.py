@@ -125,6 +125,7 @@ def loads(site, browser) -> dict:
 
 
 def test_pages_ask_no_other_host_and_nothing_fails(loads):
+    assert len(loads) > 10, sorted(loads)
     problems = {name: found for name, (found, _) in loads.items() if found}
     assert not problems, json.dumps(problems, indent=1)
 
@@ -164,6 +165,7 @@ def test_axe_finds_no_violation(site, browser, scheme, width, capsys):
     context.close()
     with capsys.disabled():
         print(f"\naxe-core {scheme} {width}px: {len(found)} violations on {checked} pages")
+    assert checked > 10, f"axe-core ran on {checked} pages"
     assert not found, "\n".join(found)
 
 
@@ -322,6 +324,7 @@ def test_gallery_filters_with_the_keyboard(site, browser):
 
 def test_nu_html_checker_finds_no_error(site, capsys):
     pages = [str(site.html / name) for name in site.pages()]
+    assert len(pages) > 10, pages
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages], capture_output=True, text=True)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     with capsys.disabled():
@@ -370,7 +373,8 @@ def test_printing_leaves_the_navigation_out(site, browser):
     context = new_context(browser)
     page, _ = open_page(context, site.url(PROFILE))
     page.emulate_media(media="print")
-    for selector in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".related-pages", ".theme-toggle", ".page-edit"):
+    for selector in (".sidebar-drawer", ".toc-drawer", ".mobile-header", ".related-pages", ".theme-toggle", ".edit-this-page"):
+        assert page.locator(selector).count(), f"no {selector} on the page: nothing to hide"
         assert not page.locator(selector).first.is_visible(), selector
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(page.pdf())).pages)
     assert "Batool Asadi" in text and "Sources" in text
@@ -460,7 +464,9 @@ def test_no_gallery_card_is_left_alone_in_a_row(site, browser, width):
     context = new_context(browser, width=width)
     page, _ = open_page(context, site.url("profiles/index.html"))
     assert page.evaluate(LONE_CARDS) == []
-    for region in page.locator("select[name=region] option:not([value=''])").all_text_contents():
+    regions = page.locator("select[name=region] option:not([value=''])").all_text_contents()
+    assert len(regions) > 1, regions
+    for region in regions:
         page.select_option("select[name=region]", label=region)
         assert page.evaluate(LONE_CARDS) == [], region
     context.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import runpy
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -82,6 +84,7 @@ def test_each_profile_is_in_every_format(build, book, slug):
 
 
 def test_every_page_links_to_the_book_downloads(build):
+    assert len(build.pages()) > 10
     for path in build.pages():
         soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
         hrefs = {a["href"] for a in soup.select(".sidebar-downloads a")}
@@ -142,9 +145,10 @@ def test_internal_links_resolve(book):
                 # An address out of the book.
                 assert address.startswith(("https://", "http://", "mailto:")), annotation
                 continue
+            # WeasyPrint writes every internal link to a named destination, which must exist.
+            assert isinstance(destination, (str, pypdf.generic.TextStringObject, pypdf.generic.ByteStringObject)), destination
+            assert str(destination) in names, destination
             internal += 1
-            if isinstance(destination, (str, pypdf.generic.TextStringObject, pypdf.generic.ByteStringObject)):
-                assert str(destination) in names, destination
     assert internal > 100
 
 
@@ -160,6 +164,7 @@ def test_external_links_are_printed_in_notes_never_broken_at_a_hyphen(book):
     """Paper cannot click: each external link's address is printed, in a footnote; a long one may
     wrap, but never where a hyphen would make the line's end look like part of it."""
     text = "\n".join(page.extract_text() for page in book.pages)
+    assert len(source_addresses()) > 20, source_addresses()
     for address in source_addresses():
         printed = re.search("\n?".join(map(re.escape, address)), text)
         assert printed, f"{address} is not printed"
@@ -253,6 +258,11 @@ def test_each_profile_starts_on_a_new_page(book):
 
 
 def test_per_profile_pdfs_link_to_the_hosted_site(build):
+    """A profile's PDF links the site at its public address, html_baseurl (as the build's
+    environment sets it): the site, the profile's own page and the contributor guide; never a file
+    beside the PDF."""
+    base = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
+    assert base.startswith("https://") and base.endswith("/"), base
     reader = pypdf.PdfReader(build.profile_pdf("batool-asadi"))
     uris = {
         str(a.get_object()["/A"]["/URI"])
@@ -260,7 +270,8 @@ def test_per_profile_pdfs_link_to_the_hosted_site(build):
         for a in page.get("/Annots") or []
         if "/URI" in (a.get_object().get("/A") or {})
     }
-    assert any(uri.endswith("/contribute.html") or "/profiles/" in uri or uri.endswith(".html") for uri in uris), uris
+    assert {base, base + "profiles/batool-asadi.html", base + "contribute.html"} <= uris, uris
+    assert all(urlsplit(uri).scheme in ("https", "http") for uri in uris), uris
 
 
 def test_epubcheck_reports_nothing(build):
@@ -323,3 +334,15 @@ def test_pictures_of_the_pdfs_for_review(build):
     for pdf, name, last in ((build.pdf, "pdf-companion", 6), (build.profile_pdf("batool-asadi"), "pdf-profile", 3)):
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", str(last), str(pdf), str(folder / name)], check=True)
     assert len(list(folder.glob("pdf-companion-*.png"))) == 6 and list(folder.glob("pdf-profile-*.png"))
+
+
+def test_make_test_names_what_it_needs_in_one_line():
+    """Without Java, Node.js and Poppler (and with or without Chromium), `make test` stops before
+    any test, naming what is missing, with the one line that installs it all."""
+    make = shutil.which("make")  # found before PATH is emptied
+    result = subprocess.run([make, "-s", "check-test-system"], cwd=ROOT, capture_output=True, text=True, env={"PATH": "/nonexistent", "CHROME_PATH": ""})
+    assert result.returncode != 0
+    [line] = result.stdout.splitlines()
+    assert "Java" in line and "Node.js with npm" in line and "Poppler" in line, line
+    assert "sudo apt-get install default-jre-headless chromium nodejs npm poppler-utils" in line, line
+    assert "brew install" in line, line

@@ -141,10 +141,15 @@ def print_pages(build) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*.html")) if "_static" not in p.parts}
 
 
-def test_there_are_runs_to_check(build):
-    """The checks below see the Urdu name of a profile, so they would see any other script."""
-    runs = [run for markup in site_pages(build).values() for text in BeautifulSoup(markup, "html.parser").find_all(string=True) for run in foreign_runs(str(text))]
-    assert ("بتول اسدی", "ARABIC") in runs
+FORMATS = {"site": site_pages, "epub": epub_pages, "print HTML": print_pages}
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_there_are_runs_to_check(build, kind):
+    """The checks below see the Urdu name of a profile in each format, so they would see any other
+    script: a format that lost it would pass them unseen."""
+    runs = [run for markup in FORMATS[kind](build).values() for text in BeautifulSoup(markup, "html.parser").find_all(string=True) for run in foreign_runs(str(text))]
+    assert ("بتول اسدی", "ARABIC") in runs, f"no Urdu name in the {kind}"
 
 
 def test_site_marks_every_language(build):
@@ -183,17 +188,21 @@ def scripts_languages(build) -> dict[str, set[str]]:
 
 def test_pdfs_set_each_language_in_its_font(build, scripts_languages):
     fonts = lang_fonts()
+    assert scripts_languages.get("ARABIC") == {"ur"}, scripts_languages  # Batool Asadi's name, marked Urdu
     pdfs = [build.pdf, *sorted(build.profile_pdf(p.stem) for p in (ROOT / "profiles").glob("*.md") if p.stem != "index")]
-    wrong = []
+    wrong, seen = [], set()
     for pdf in pdfs:
         for number, page in enumerate(pypdf.PdfReader(pdf).pages, 1):
 
             def visit(text, cm, tm, font, size, pdf=pdf, number=number):
                 for run, kind in foreign_runs(text):
+                    seen.add((Path(pdf).name, kind))
                     expected = {fonts[lang] for lang in scripts_languages.get(kind, ()) if lang in fonts}
                     used = str((font or {}).get("/BaseFont", "")).split("+")[-1]
                     if used not in expected:
                         wrong.append(f"{Path(pdf).name} p. {number}: {run!r} set in {used}, not in {expected or 'a font for its language'}")
 
             page.extract_text(visitor_text=visit)
+    # The Urdu name was seen in the companion and in its profile's PDF: the check ran on it.
+    assert {(build.pdf.name, "ARABIC"), ("batool-asadi.pdf", "ARABIC")} <= seen, sorted(seen)
     assert not wrong, "\n".join(wrong)

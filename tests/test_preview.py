@@ -4,6 +4,7 @@ profile, the served page and a connected browser following them, and nothing lef
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -77,7 +78,9 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
 
         # 2. Broken front matter: the mistake is reported with file and line, and the server stays up.
         page.write_text(original.replace("status: sketch", "status: finished", 1), "utf-8")
-        preview.wait_for(lambda: f"{PAGE}.md:" in preview.text() and "finished" in preview.text(), "error report")
+        line = original.splitlines().index("status: sketch") + 1
+        report = re.compile(rf"{PAGE}\.md:{line}: ERROR: status: .*finished")
+        preview.wait_for(lambda: report.search(preview.text()), f"error report at {PAGE}.md:{line}")
         assert "Mission Driven Bureaucrats" in preview.get("index.html")
 
         # 3. The fix: the next build recovers.

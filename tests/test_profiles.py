@@ -217,9 +217,33 @@ def test_previous_and_next_follow_the_gallery(build):
     """From the gallery, each page's "next" link leads through the profiles in the gallery's order."""
     gallery = build.soup("profiles/index.html")
     cards = [card.find("a")["href"] for card in gallery.select(".profile-card")]
+    assert len(cards) == len(profile_slugs()), cards
     chain, page = [], "profiles/index.html"
     for _ in cards:
         following = build.soup(page).find("link", rel="next")["href"]
         chain.append(following)
         page = "profiles/" + following
     assert chain == cards
+
+
+def test_make_check_checks_the_edited_profile_and_names_file_and_line_of_a_mistake(project):
+    """`make check`, as a contributor runs it after editing a profile: the edited profile's page,
+    its own PDF (not the companion's, nor the other profiles') and its ePub chapter; a mistake fails
+    it, named with its file and line."""
+    page = project / "profiles" / "liu-yong.md"
+    text = page.read_text("utf-8")
+    page.write_text(text + "\nA sentence added by a contributor.\n", "utf-8")
+    check = ["make", f"VENV={ROOT / '.venv'}", "check"]
+    good = subprocess.run(check, cwd=project, capture_output=True, text=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "make check: liu-yong\n" in good.stdout, good.stdout
+    printed = project / "_build" / "work" / "check"
+    assert [pdf.name for pdf in (printed / "profiles").glob("*.pdf")] == ["liu-yong.pdf"]
+    # The build's book is the profile alone: the companion, most of `make`'s time, is not typeset.
+    assert len(pypdf.PdfReader(next(printed.glob("*.pdf"))).pages) < 10
+
+    page.write_text(text.replace("status: outline", "status: finished", 1), "utf-8")
+    line = text.splitlines().index("status: outline") + 1
+    broken = subprocess.run(check, cwd=project, capture_output=True, text=True)
+    assert broken.returncode != 0
+    assert re.search(rf"profiles/liu-yong\.md:{line}: ERROR: status: ", broken.stdout + broken.stderr), broken.stdout + broken.stderr

@@ -101,9 +101,11 @@ def test_landing_page_describes_the_book(build):
 
 
 def test_structured_data_cannot_break_out_of_its_script(build):
-    for page in SOURCES:
-        for script in build.soup(page).find_all("script", type="application/ld+json"):
-            assert "<" not in script.string
+    scripts = {page: [script.string for script in build.soup(page).find_all("script", type="application/ld+json")] for page in SOURCES}
+    carrying = sorted(page for page, found in scripts.items() if found)
+    assert carrying == sorted(["index.html", *(f"profiles/{slug}.html" for slug in profile_slugs())]), carrying
+    for page, found in scripts.items():
+        assert not any("<" in text for text in found), page
 
 
 def last_updated(build, page: str) -> str | None:
@@ -114,13 +116,15 @@ def last_updated(build, page: str) -> str | None:
 @pytest.mark.parametrize("page", sorted(SOURCES))
 def test_last_updated_and_edit_link(build, page):
     day = committed(SOURCES[page])
+    assert day, f"git gives no date for {SOURCES[page].relative_to(ROOT)}: commit it (its page shows the day of its last commit)"
     shown = last_updated(build, page)
+    assert shown, f"{page} shows no last change"
     if SOURCES[page].parent.name == "profiles" and SOURCES[page].stem != "index":
         # A profile's page is made from its file alone (the gallery's links to the book's website
         # read _data/book.yaml).
         assert shown == "Last updated on " + time.strftime("%-d %B %Y", time.strptime(day, "%Y-%m-%d"))
-    elif day:  # other pages also show the data files they read
-        assert shown and time.strptime(shown.removeprefix("Last updated on "), "%d %B %Y") >= time.strptime(day, "%Y-%m-%d")
+    else:  # other pages also show the data files they read
+        assert time.strptime(shown.removeprefix("Last updated on "), "%d %B %Y") >= time.strptime(day, "%Y-%m-%d")
     edit = build.soup(page).find("a", rel="edit")
     assert edit["title"] == "Edit this page"
     assert edit["href"].endswith("/" + SOURCES[page].relative_to(ROOT).as_posix())
