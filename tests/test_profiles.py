@@ -128,7 +128,7 @@ def test_scaffold_round_trip(project):
     assert result.returncode == 0, result.stderr
     page = project / "profiles" / "jane-doe.md"
     text = page.read_text("utf-8")
-    for field in ("name", "role", "organisation", "country", "region", "sector", "summary", "status", "sources", "contributors", "last_reviewed", "name_native", "image", "period"):
+    for field in ("name", "role", "organisation", "country", "region", "sector", "summary", "status", "sources", "contributors", "last_reviewed", "name_native", "image", "area", "posts"):
         assert re.search(rf"^# {field}: ", text, re.MULTILINE), f"the template explains `{field}`"
     build = sphinx(project)
     assert build.returncode == 0, build.stdout + build.stderr
