@@ -170,8 +170,8 @@ def test_names_are_split_only_where_written_family_comma_given(project: Path):
     and every character is written so each format reads it back."""
     page = project / "profiles" / "liu-yong.md"
     text = page.read_text("utf-8")
-    assert "contributors:\n  - Companion editors\n" in text
-    page.write_text(text.replace("contributors:\n  - Companion editors\n", 'contributors:\n  - "Doe, Jane"\n  - "Smith & Jones {Research} 100%"\n'), "utf-8")
+    assert "contributors:\n  - The companion editors\n" in text
+    page.write_text(text.replace("contributors:\n  - The companion editors\n", 'contributors:\n  - "Doe, Jane"\n  - "Smith & Jones {Research} 100%"\n'), "utf-8")
     result = sphinx(project)
     assert result.returncode == 0, result.stderr
     out = project / "_build" / "html" / "profiles"
