@@ -29,7 +29,7 @@ from site_meta import SITE_BUILDERS
 logger = logging.getLogger(__name__)
 
 STATUS_LABELS = {
-    "outline": "Outline: little is public yet",
+    "outline": "Outline: few other public sources found yet",
     "sketch": "Sketch: short and sourced",
     "full": "Full profile",
 }
