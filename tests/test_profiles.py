@@ -176,7 +176,7 @@ def test_header_and_sources_in_every_format(build):
             assert 'id="sources"' in xhtml
             own = " ".join(page.extract_text() for page in pypdf.PdfReader(build.profile_pdf(slug)).pages)
             for text in (own, book_text):
-                assert "Organisation" in text and "Sources" in text
+                assert "Country" in text and "Sources" in text  # every header names the country (not every one an organisation)
 
 
 def test_outline_profiles_invite_contributions(build):
