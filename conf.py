@@ -21,11 +21,15 @@ BOOK = yaml.safe_load((ROOT / "_data" / "book.yaml").read_text(encoding="utf-8")
 # -- Project information ------------------------------------------------------------------------
 
 project = f"{BOOK['title']}: the companion"
+# The editors' one name, in every format and citation (profiles name them so in `contributors`).
 author = "The companion editors"
 # Dates shown to readers come from the last commit (the Makefile exports SOURCE_DATE_EPOCH),
 # never from the clock, so two builds of one commit are identical.
 _build_time = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0")) or None)
-copyright = f"{BOOK['year']}–{_build_time.tm_year} {BOOK['author']} (the book); the companion editors (this site)"
+# The book's year is its own; only the companion's years (from its first edition, 2026) run on.
+COMPANION_FIRST_YEAR = 2026
+_companion_years = "–".join(dict.fromkeys([str(COMPANION_FIRST_YEAR), str(max(_build_time.tm_year, COMPANION_FIRST_YEAR))]))
+copyright = f"{BOOK['year']} {BOOK['author']} (the book); {_companion_years} {author} (this companion)"
 release = version = time.strftime("%Y.%m.%d", _build_time)
 language = "en"
 
@@ -213,8 +217,9 @@ site_description = f"Profiles of public servants around the world, companion to 
 
 # -- Options for PDF output (_ext/pdf_builder.py, WeasyPrint) ------------------------------------
 
-pdf_title = BOOK["title"]
-pdf_subtitle = "The companion: profiles of mission-driven public servants"
+# The companion, not the book: a reference manager files the PDF under this title and `author`.
+pdf_title = project
+pdf_subtitle = "Profiles of mission-driven public servants"
 pdf_subject = "Profiles of public servants around the world, companion to " + BOOK["title"]
 
 # -- Options for the cover and the social card (_ext/artwork.py; the favicons are in _static/) ------

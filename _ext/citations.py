@@ -14,6 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.i18n import format_date
 
 import foreign_text
 from book_pages import load_data
@@ -45,7 +46,19 @@ def full_date(item: dict, separator: str) -> str | None:
     return separator.join(f"{part:02d}" for part in parts) if len(parts) == 3 else None
 
 
-def profile_item(config, docname: str, data: dict) -> dict:
+def last_changed(env, docname: str) -> datetime.date:
+    """The day the page last changed: the date of its last commit, which sphinx-last-updated-by-git
+    keeps for the footer ("Last updated on"), so the citation and the footer agree; outside a git
+    checkout, the edition's date (the build's SOURCE_DATE_EPOCH)."""
+    stamp = (env.git_last_updated.get(docname) or (None,))[0]  # (timestamp, shows source link)
+    if stamp is None:
+        return datetime.date.fromisoformat(format_date("%Y-%m-%d", language="en"))
+    moment = datetime.datetime.fromtimestamp(int(stamp), datetime.timezone.utc)
+    return moment.astimezone(env.config.git_last_updated_timezone).date()
+
+
+def profile_item(env, docname: str, data: dict) -> dict:
+    config, changed = env.config, last_changed(env, docname)
     return {
         "id": docname.rsplit("/", 1)[-1],
         "type": "chapter",
@@ -53,7 +66,8 @@ def profile_item(config, docname: str, data: dict) -> dict:
         "author": [csl_name(name) for name in data["contributors"]],
         "container-title": config.project,
         "publisher": config.author,
-        "issued": {"date-parts": [[int(part) for part in data["last_reviewed"].split("-")]]},
+        # A profile changes as sources are found: cited as of its last change, the date its page shows.
+        "issued": {"date-parts": [[changed.year, changed.month, changed.day]]},
         "URL": absolute(config, page(docname)),  # the page on the site, whatever the format being built
         "language": config.language,
     }
@@ -81,10 +95,10 @@ def citation_text(item: dict, *, printed: bool = False) -> nodes.paragraph:
     line = nodes.paragraph(classes=["citation-text"])
     line += nodes.Text((names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) + ". ")
     if item["type"] == "chapter":
-        reviewed = datetime.date(*date)
+        changed = datetime.date(*date)
         line += nodes.Text(f"“{item['title']}.” In ")
         line += nodes.emphasis(item["container-title"], item["container-title"])
-        line += nodes.Text(f". Last reviewed {reviewed.day} {reviewed:%B %Y}. ")
+        line += nodes.Text(f". Last updated {changed.day} {changed:%B %Y}. ")
         url = item["URL"]
         line += foreign_text.make(url, "zxx") if printed else nodes.reference(url, url, refuri=url)
         line += nodes.Text(".")
@@ -150,7 +164,7 @@ class CitationSection(SphinxPostTransform):
     def run(self) -> None:
         for header in profile_headers(self.document):
             docname = header["docname"]
-            item = profile_item(self.config, docname, profile_data(self.env, docname))
+            item = profile_item(self.env, docname, profile_data(self.env, docname))
             section = nodes.section(ids=["cite-this-profile"], classes=["citation-panel"], csl=item)
             section += nodes.title("Cite this profile", "Cite this profile")
             section += [citation_text(item), file_links(item["id"])]
@@ -167,7 +181,7 @@ class CitationLine(SphinxPostTransform):
     def run(self) -> None:
         for header in profile_headers(self.document):
             docname = header["docname"]
-            line = citation_text(profile_item(self.config, docname, profile_data(self.env, docname)), printed=self.printed)
+            line = citation_text(profile_item(self.env, docname, profile_data(self.env, docname)), printed=self.printed)
             line.insert(0, nodes.strong("Cite this profile: ", "Cite this profile: "))
             panel = nodes.container("", line, classes=["citation-panel"])
             header.parent.insert(header.parent.index(header) + 1, panel)

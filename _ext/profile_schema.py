@@ -46,9 +46,21 @@ def _partial_date(value: Any) -> str:
     return text
 
 
+def _one_or_more(value: Any) -> Any:
+    return value if isinstance(value, list) else [value]
+
+
 WebAddress = Annotated[str, AfterValidator(_web_address)]
 PartialDate = Annotated[str, BeforeValidator(_partial_date)]
 Text = Annotated[str, Field(min_length=1)]
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def spoken_date(value: str) -> str:
+    """``2023-09`` → ``September 2023``; a year stays a year, a day reads ``4 April 2016``."""
+    year, *rest = (int(part) for part in value.split("-"))
+    words = [MONTHS[rest[0] - 1], str(year)] if rest else [str(year)]
+    return " ".join([str(rest[1]), *words] if len(rest) == 2 else words)
 
 
 class Strict(BaseModel):
@@ -62,7 +74,7 @@ class NativeName(Strict):
 
 class Source(Strict):
     key: str = Field(pattern=SLUG.pattern, description="short lowercase key that the text cites as {cite}`key`")
-    title: Text = Field(description="title of the page, article or document")
+    title: Text = Field(description="the headline or title as the source prints it; a description of your own goes in square brackets, e.g. `\"[Interview with the director]\"`")
     url: WebAddress = Field(description="full web address, starting https://")
     publisher: Text = Field(description="who published it")
     date: Optional[PartialDate] = Field(None, description="when it was published: YYYY, YYYY-MM or YYYY-MM-DD")
@@ -75,26 +87,45 @@ class Image(Strict):
     licence: Text = Field(description="its licence, e.g. CC BY 4.0")
 
 
+class Post(Strict):
+    """A post and only the dates a source gives for it: no end is ever inferred."""
+
+    title: Text = Field(description="the post, e.g. `Deputy Commissioner, Naseerabad`")
+    start: Optional[PartialDate] = Field(None, description="when a source says it began: YYYY, YYYY-MM or YYYY-MM-DD")
+    end: Optional[PartialDate] = Field(None, description="when a source says it ended (YYYY, YYYY-MM or YYYY-MM-DD); leave it out unless a source says so")
+    reported: Annotated[list[PartialDate], BeforeValidator(_one_or_more)] = Field(default_factory=list, description="when a source shows the post held: YYYY, YYYY-MM or YYYY-MM-DD (one date, or a list)")
+
+
+def post_text(post: dict) -> str:
+    """``Deputy Commissioner, Naseerabad (from September 2023; reported in May 2024)``."""
+    dates = [f"from {spoken_date(post['start'])}"] if post.get("start") else []
+    dates += [f"until {spoken_date(post['end'])}"] if post.get("end") else []
+    if reported := [spoken_date(day) for day in post.get("reported") or []]:
+        dates.append(("reported on " if post["reported"][0].count("-") == 2 else "reported in ") + (reported[0] if len(reported) == 1 else ", ".join(reported[:-1]) + " and " + reported[-1]))
+    return f"{post['title']} ({'; '.join(dates)})"
+
+
 class Profile(Strict):
     """Front matter of a page in ``profiles/``."""
 
     name: Text = Field(description="the person's name, in Latin script, as public sources write it")
     name_native: Optional[NativeName] = Field(None, description="the name in its own script (`text`, `lang`), only where a source gives it")
     role: Optional[Text] = Field(description="their role or title, as a source gives it; where no source states one, write `role: null` and the page says it is not stated")
-    organisation: Text = Field(description="the organisation they serve")
+    organisation: Optional[Text] = Field(description="the organisation they serve, as a source names it; where no source names one, write `organisation: null` and give `area`")
+    area: Optional[Text] = Field(None, description="where no source names an organisation: the place or field of work a source gives instead, e.g. `Balochistan` or `Social auditing in Karnataka`")
     country: Text = Field(description="the country")
     region: Optional[Literal[REGIONS]] = Field(None, description="world region, one of: " + ", ".join(REGIONS))
     sector: Optional[Literal[SECTORS]] = Field(None, description="field of work, one of: " + ", ".join(SECTORS))
-    period: Optional[Text] = Field(None, description="years of the work described, e.g. `1998–2004`")
+    posts: list[Post] = Field(default_factory=list, description="posts with the dates sources give them (`title`, and any of `start`, `end`, `reported`), earliest first; never an end date no source gives")
     summary: str = Field(min_length=1, max_length=SUMMARY_MAX, description=f"one sentence of at most {SUMMARY_MAX} characters, shown in the gallery and to search engines")
     status: Literal[STATUSES] = Field(description="`outline` (little is known), `sketch` (sourced, short) or `full`")
     sources: list[Source] = Field(default_factory=list, description="where every fact comes from: `key`, `title`, `url`, `publisher`, `date`; at least one unless `status: outline`")
     image: Optional[Image] = Field(None, description="a portrait with `src`, `alt`, `credit` and `licence`")
     contributors: list[Text] = Field(min_length=1, description="who wrote or edited this page, named as its authors when it is cited; write a person as `Family, Given` for reference managers to sort")
-    last_reviewed: datetime.date = Field(description="when the facts were last checked against the sources, YYYY-MM-DD; the date of its citation")
+    last_reviewed: Optional[datetime.date] = Field(None, description="only after an editor has checked every fact of the page against its sources: that day, YYYY-MM-DD (the page shows it; its citation is dated by its last change)")
 
 
-NESTED = {"name_native": NativeName, "sources": Source, "image": Image}
+NESTED = {"name_native": NativeName, "sources": Source, "image": Image, "posts": Post}
 
 
 class FrontMatterLoader(yaml.SafeLoader):
@@ -145,7 +176,7 @@ def _closest(value: Any, choices: tuple[str, ...]) -> str:
 def _explain(error: dict) -> str:
     """What is wrong and what to do, for one pydantic error."""
     loc, kind, value = error["loc"], error["type"], error.get("input")
-    field = loc[-1] if loc else ""
+    field = next((part for part in reversed(loc) if isinstance(part, str)), "")  # `reported`, not its item's index
     model = NESTED.get(loc[0], Profile) if len(loc) > 1 else Profile  # the model the field belongs to
     info = model.model_fields.get(field) if isinstance(field, str) else None
     about = f" ({info.description})" if info and info.description else ""
@@ -201,6 +232,11 @@ def check(text: str) -> tuple[dict | None, list[Problem]]:
         return None, problems
     if profile.status != "outline" and not profile.sources:
         problems.append(Problem(yaml_start + lines[("status",)], "sources", f"a `{profile.status}` profile needs at least one source; add the pages its facts come from, or set `status: outline`"))
+    if profile.organisation is None and profile.area is None:
+        problems.append(Problem(yaml_start + lines[("organisation",)], "organisation", "neither an organisation nor an `area` is given; name the organisation a source gives, or add `area:` with the place or field of work"))
+    for index, post in enumerate(profile.posts):
+        if not (post.start or post.end or post.reported):
+            problems.append(Problem(yaml_start + lines[("posts", index)], f"posts.{index}", f"`{post.title}` has no date; add `start`, `end` or `reported` as a source dates it, or leave the post out"))
     keys = [source.key for source in profile.sources]
     for index, key in enumerate(keys):
         if key in keys[:index]:

@@ -27,7 +27,7 @@ from locations import ON_SITE, PROFILES, SITE_BUILDERS, is_profile, link, profil
 logger = logging.getLogger(__name__)
 
 STATUS_LABELS = {
-    "outline": "Outline: little is public yet",
+    "outline": "Outline: few other public sources found yet",
     "sketch": "Sketch: short and sourced",
     "full": "Full profile",
 }
@@ -145,16 +145,21 @@ def header(docname: str, data: dict) -> nodes.container:
         box += nodes.paragraph("", "", foreign_text.make(native["text"], native["lang"]), classes=["profile-native-name"])
     box += nodes.paragraph(data["summary"], data["summary"], classes=["profile-standfirst"])
     facts = nodes.definition_list(classes=["profile-facts"])
-    for label, value in (
-        ("Role", data["role"] or ROLE_NOT_STATED),
-        ("Organisation", data["organisation"]),
-        ("Country", data["country"]),
-        ("Years", data.get("period")),
+    reviewed = data.get("last_reviewed")
+    for label, values in (
+        ("Role", [data["role"] or ROLE_NOT_STATED]),
+        ("Organisation", [data["organisation"]]),
+        ("Area", [data.get("area")]),
+        ("Country", [data["country"]]),
+        # Each post with only the dates its sources give (a start, an end, a year it was reported).
+        ("Posts", [profile_schema.post_text(post) for post in data.get("posts") or []]),
+        # Only where an editor has checked the facts; the citation is dated by the page's last change.
+        ("Facts checked", [profile_schema.spoken_date(reviewed) if reviewed else None]),
     ):
-        if value:
+        if values := [value for value in values if value]:
             # The separator is hidden on the site, but a page's text (search results quote it) reads "Role: ...".
             term = nodes.term("", label, nodes.inline(": ", ": ", classes=["visually-hidden"]))
-            facts += nodes.definition_list_item("", term, nodes.definition("", nodes.paragraph(value, value)))
+            facts += nodes.definition_list_item("", term, nodes.definition("", *(nodes.paragraph(value, value) for value in values)))
     box += facts
     status = STATUS_LABELS[data["status"]]
     box += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
@@ -194,9 +199,11 @@ class ProfilePage(SphinxTransform):
         pdf = nodes.reference("", "Download this profile (PDF)", refuri=link(docname, profile_pdf(docname)))
         additions[0] += site_only(nodes.paragraph("", "", pdf, classes=["download-link"]))
         if data["status"] == "outline":
-            text = "Little about this public servant's work is public yet, so this page is short and says only what its sources say. If you know their work from a public source, "
+            text = " of this public servant, written by Dan Honig and Sarah Thompson. This companion has found few other public sources about their work, so this page is short and says only what those sources say. If you know their work from a public source, "
             title = nodes.title("Help write this profile", "Help write this profile")
-            additions.append(nodes.admonition("", title, invitation(self.config, text, "contribute to this profile"), classes=["profile-invitation"]))
+            notice = invitation(self.config, text, "contribute to this profile")
+            notice[0:0] = website_profiles(self.config, "publishes a profile")
+            additions.append(nodes.admonition("", title, notice, classes=["profile-invitation"]))
         top[1:1] = additions
         for note in list(top.findall(lambda node: isinstance(node, nodes.admonition) and "profile-about" in node["classes"])):
             note.parent.remove(note)
@@ -254,15 +261,26 @@ def group_heading(config, status: str) -> list[nodes.Node]:
     """The group's heading (a heading of the page on the site), and for outlines the invitation."""
     heading = nodes.rubric(GROUPS[status], GROUPS[status], classes=["profile-group-name"], ids=[f"profiles-{status}"])
     heading["heading-level"] = 2
+    # Wrapped, so that in the PDF it does not set the running head (print.css takes a page's own
+    # headings for it): the gallery's pages are headed "Profiles", not by the last group begun.
+    heading = nodes.container("", heading, classes=["profile-group-heading"])
     if status != "outline":
         return [heading]
-    text = "Little is public about these public servants' work yet, so each page is short and says only what its sources say. If you know more from a public source, "
-    return [heading, invitation(config, text, "help write their profiles", classes=["profile-group-invitation"])]
+    text = " of each of these public servants, written by Dan Honig and Sarah Thompson. This companion has found few other public sources about their work, so each page here is short and says only what those sources say. If you know more from a public source, "
+    notice = invitation(config, text, "help write their profiles", classes=["profile-group-invitation"])
+    notice[0:0] = website_profiles(config, "publishes a profile")
+    return [heading, notice]
+
+
+def website_profiles(config, link_text: str) -> list[nodes.Node]:
+    """"The book's website <publishes a profile>", linked to the website's list of profiles."""
+    url = config.html_context["book"]["profiles_url"]
+    return [nodes.Text("The book’s website "), nodes.reference(link_text, link_text, refuri=url)]
 
 
 def placing(data: dict) -> str:
-    """Role, organisation and country, leaving out a role no source states."""
-    return ", ".join(filter(None, (data["role"], data["organisation"], data["country"])))
+    """Role, organisation (or the area given instead) and country, leaving out what no source states."""
+    return ", ".join(filter(None, (data["role"], data["organisation"] or data.get("area"), data["country"])))
 
 
 def card(docname: str, data: dict) -> filterable:

@@ -66,6 +66,8 @@ def profile_json_ld(app: Sphinx, data: dict, page_url: str) -> dict:
     }
     if data.get("role"):
         person["jobTitle"] = data["role"]
+    # `organisation` holds only an organisation a source names; a place or a topic given instead
+    # (`area`: "Balochistan", "Social auditing in Karnataka") is no employer, so it is left out here.
     if data.get("organisation"):
         person["worksFor"] = {"@type": "GovernmentOrganization", "name": data["organisation"]}
     if native := data.get("name_native"):

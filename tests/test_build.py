@@ -193,7 +193,7 @@ def test_the_downloads_hold_only_the_book(build, book):
 
 def test_metadata(build, book):
     info = book.metadata
-    assert info.title == "Mission Driven Bureaucrats"
+    assert info.title == "Mission Driven Bureaucrats: the companion"  # the companion, not the book
     assert info.author == "The companion editors"
     assert "companion" in info.subject
     assert book.trailer["/Root"].get("/Lang") == "en"

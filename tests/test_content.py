@@ -75,7 +75,7 @@ def test_every_retailer_named_in_the_seed_is_linked_from_buy(build):
 def test_discount_code_and_prices_match_the_seed(build):
     offer = BUY["offer"]
     assert f"{offer['discount']} code {offer['code']} at {offer['seller']} ({', '.join(offer['prices'])})" in SEED
-    text = " ".join(build.soup("buy.html").get_text().split())
+    text = " ".join(build.soup("buy.html").get_text().split()).replace("\u2019", "'")  # the label's apostrophe is typographic
     assert f"{offer['code']} at {offer['seller']} ({', '.join(offer['prices'])})" in text
     assert "offer published on the book's website" in text
 
@@ -175,7 +175,7 @@ def test_no_topic_is_given_as_a_role():
     import profiles as rendering
 
     for slug, data in PROFILES.items():
-        if data["role"]:
+        if data["role"] and data["organisation"]:
             assert data["role"].casefold() not in data["organisation"].casefold(), f"{slug}: the role repeats the organisation, a topic"
     data = PROFILES["preetam-ponnappa"]
     assert data["role"] is None
@@ -195,7 +195,7 @@ def test_kuteesa_dates_are_the_sources_dates():
     text = profile_text("florence-n-kuteesa")
     assert "still Director" not in text
     assert "turning point" not in text, "the editors' framing belongs in 'our reading'"
-    assert "1998" not in (PROFILES["florence-n-kuteesa"]["period"] or ""), "no source dates her start as Budget Director"
+    assert not [post for post in PROFILES["florence-n-kuteesa"]["posts"] if post["title"].startswith("Budget Director") and post["start"]], "no source dates her start as Budget Director"
 
 
 FACTS = (ROOT.parent / "shared" / "research" / "facts.md").read_text("utf-8")
@@ -205,10 +205,10 @@ def test_each_organisation_is_written_as_a_source_gives_it():
     """An organisation is the book's website's or a sourced fact's, never our inference: facts.md
     leaves Batool Asadi's cadre uncertain, so no 'Government of Balochistan'."""
     sourced = " ".join(f"{SEED} {FACTS}".split()).casefold()
-    for slug, data in PROFILES.items():
+    for slug, data in ((slug, data) for slug, data in PROFILES.items() if data["organisation"]):
         organisation = re.sub(r"\s*\([^)]*\)$", "", data["organisation"])  # an abbreviation in brackets
         assert organisation.casefold() in sourced, f"{slug}: `{data['organisation']}` is in no source"
-    assert "government" not in PROFILES["batool-asadi"]["organisation"].casefold()
+    assert "government" not in (PROFILES["batool-asadi"]["organisation"] or "").casefold()
 
 
 def test_newman_quotes_the_websites_wording_as_written():
@@ -218,7 +218,7 @@ def test_newman_quotes_the_websites_wording_as_written():
     assert "(National Parks Service)" in SEED
     assert "(National Parks Service)" in text, "quote the website as it is written"
     assert "National Park Service" in text.replace("(National Parks Service)", "")
-    assert PROFILES["captain-sara-newman"]["period"] is None or not re.search(r"\d{4}\s*[–-]\s*\d{4}", PROFILES["captain-sara-newman"]["period"]), "no source gives an end"
+    assert not any(post["end"] for post in PROFILES["captain-sara-newman"]["posts"]), "no source gives an end"
 
 
 # The sources facts.md could not re-verify or calls weak, by their site, and what a paragraph

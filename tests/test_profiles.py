@@ -128,7 +128,7 @@ def test_scaffold_round_trip(project):
     assert result.returncode == 0, result.stderr
     page = project / "profiles" / "jane-doe.md"
     text = page.read_text("utf-8")
-    for field in ("name", "role", "organisation", "country", "region", "sector", "summary", "status", "sources", "contributors", "last_reviewed", "name_native", "image", "period"):
+    for field in ("name", "role", "organisation", "country", "region", "sector", "summary", "status", "sources", "contributors", "last_reviewed", "name_native", "image", "area", "posts"):
         assert re.search(rf"^# {field}: ", text, re.MULTILINE), f"the template explains `{field}`"
     build = sphinx(project)
     assert build.returncode == 0, build.stdout + build.stderr
@@ -176,7 +176,7 @@ def test_header_and_sources_in_every_format(build):
             assert 'id="sources"' in xhtml
             own = " ".join(page.extract_text() for page in pypdf.PdfReader(build.profile_pdf(slug)).pages)
             for text in (own, book_text):
-                assert "Organisation" in text and "Sources" in text
+                assert "Country" in text and "Sources" in text  # every header names the country (not every one an organisation)
 
 
 def test_outline_profiles_invite_contributions(build):

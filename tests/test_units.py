@@ -48,7 +48,7 @@ def test_a_valid_profile_passes_and_keeps_its_data():
         (("status: sketch", "status: finished"), "status", "use one of"),
         (("status: sketch", "stauts: sketch"), "stauts", "did you mean `status`"),
         (("region: South Asia", "region: Southern Asia"), "region", "did you mean `South Asia`"),
-        (("last_reviewed: ", "last_reviewed: 2026-02-30 #"), "last_reviewed", "YYYY-MM-DD"),
+        (("contributors:", "last_reviewed: 2026-02-30\ncontributors:"), "last_reviewed", "YYYY-MM-DD"),
     ],
 )
 def test_each_mistake_has_its_line_field_and_fix(change, field, hint):

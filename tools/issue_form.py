@@ -18,7 +18,6 @@ heading per question), and the page's fields are ours.
 from __future__ import annotations
 
 import argparse
-import datetime
 import re
 import sys
 import typing
@@ -37,7 +36,8 @@ FIELDS = profile_schema.Profile.model_fields
 NOT_ASKED = {
     "status": "the maintainer's call: `sketch` when three or more sources are all cited, else `outline`",
     "image": "a portrait needs the person's consent and a licence: a pull request, not a form",
-    "last_reviewed": "the day the maintainer makes the page",
+    "posts": "an editor adds each post with the dates its sources give, from the text",
+    "last_reviewed": "added only by an editor who has checked the page against its sources",
 }
 
 
@@ -93,7 +93,7 @@ QUESTIONS = (
     Question("country", "Country"),
     Question("region", "Region", "dropdown", options=profile_schema.REGIONS, help="world region (World Bank regions)"),
     Question("sector", "Sector", "dropdown", options=profile_schema.SECTORS, help="field of work"),
-    Question("period", "Years of the work", placeholder="2016–2024"),
+    Question("area", "Area", help="only where no source names an organisation: the place or field of work a source gives instead"),
     Question("summary", "One-sentence summary", "textarea"),
     Question(
         "sources",
@@ -265,7 +265,7 @@ def cite(answers: Answers, sources: list[dict]) -> tuple[str, set[str], list[tup
     return "\n".join(out), cited, problems
 
 
-def page(answers: Answers, reviewed: datetime.date) -> tuple[str, str, list[dict], list[tuple[int, str, str]]]:
+def page(answers: Answers) -> tuple[str, str, list[dict], list[tuple[int, str, str]]]:
     """The page's Markdown, the status chosen with the reason for it, the sources, and what is
     wrong with the answers besides what the schema finds."""
     value = answers.values
@@ -283,18 +283,17 @@ def page(answers: Answers, reviewed: datetime.date) -> tuple[str, str, list[dict
         "name": value["name"],
         "name_native": {"text": value["name_native.text"], "lang": value["name_native.lang"]} if value["name_native.text"] or value["name_native.lang"] else None,
         "role": value["role"] or None,
-        "organisation": value["organisation"],
+        "organisation": value["organisation"] or None,
+        "area": value["area"] or None,
         "country": value["country"],
         "region": value["region"] or None,
         "sector": value["sector"] or None,
-        "period": value["period"] or None,
         "summary": " ".join(value["summary"].split()),
         "status": status,
         "sources": [{k: v for k, v in s.items() if k != "line"} for s in sources],
         "contributors": [value["contributors"] or "Companion editors"],
-        "last_reviewed": reviewed,
     }
-    front = {k: v for k, v in data.items() if v is not None or k == "role"}
+    front = {k: v for k, v in data.items() if v is not None or k in ("role", "organisation")}  # written even when empty
     assert list(front) == [k for k in FIELDS if k in front], "fields in the schema's order"
     yaml_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
     heading = "" if text.lstrip().startswith("## ") else "## Their work\n\n"
@@ -326,9 +325,9 @@ def label(key: str) -> str:
     return next((q.label for q in QUESTIONS if q.key == key), key)
 
 
-def make_page(body: str, folder: Path, slug: str | None, reviewed: datetime.date) -> tuple[Path, str]:
+def make_page(body: str, folder: Path, slug: str | None) -> tuple[Path, str]:
     answers = read_body(body)
-    markdown, status, sources, problems = page(answers, reviewed)
+    markdown, status, sources, problems = page(answers)
     problems += check_page(markdown, answers, sources)
     if problems:
         raise FormError(problems)
@@ -343,12 +342,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("body", nargs="?", help="a file holding the issue's body; standard input without it")
     parser.add_argument("--slug", help="the page's file name without .md (default: from the name)")
     parser.add_argument("--into", type=Path, default=PROFILES, help="the folder of profiles (default: profiles/)")
-    parser.add_argument("--reviewed", type=datetime.date.fromisoformat, default=datetime.date.today(), help="last_reviewed, YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
     name = args.body or "<stdin>"
     body = Path(args.body).read_text("utf-8") if args.body else sys.stdin.read()
     try:
-        path, status = make_page(body, args.into, args.slug, args.reviewed)
+        path, status = make_page(body, args.into, args.slug)
     except FormError as error:
         sys.exit("\n".join(f"{name}:{line}: {label(key)}: {message}" for line, key, message in sorted(error.problems)) + "\nNo page was written.")
     except Refused as refused:

@@ -38,11 +38,13 @@ def template(name: str) -> str:
         "status": "outline",
         "sources": [],
         "contributors": [TO_BE_ADDED],
-        "last_reviewed": datetime.date.today().isoformat(),
     }
     examples = {
-        "name_native": "{text: 刘勇, lang: zh-Hans}",
-        "period": '"1998–2004"',
+        "name_native": "{text: 王芳, lang: zh-Hans}",
+        "area": "Balochistan",
+        "posts": "[{title: Deputy Commissioner, start: 2023-09, reported: 2024-05}]",
+        # Only after an editor has checked every fact against its sources: never by default.
+        "last_reviewed": datetime.date.today().isoformat(),
         "image": "{src: jane-doe.jpg, alt: Jane Doe at her desk, credit: Photographer, licence: CC BY 4.0}",
     }
     lines = []
