@@ -153,7 +153,9 @@ def set_up_weasyprint() -> None:
     choice when installed), which writes other bytes: with ``Font._fonttools_subset``'s options,
     but GSUB and GPOS, dropped anyway, deleted first (0.1-0.4 s a font faster), and each font
     keeps its own date. A run in another language (``<span lang="ur">``) gets its ``/Lang``:
-    WeasyPrint tags only the document's, and a screen reader would read it with English rules."""
+    WeasyPrint tags only the document's, and a screen reader would read it with English rules.
+    Two tags PDF/UA-1 forbids are mended: a list item's content outside LBody, a link annotation
+    outside a Link element."""
     import io
 
     import pydyf
@@ -182,11 +184,37 @@ def set_up_weasyprint() -> None:
 
     build_box_tree = tags._build_box_tree
 
+    def structure_element(pdf, reference: bytes) -> pydyf.Dictionary | None:
+        found = pdf.objects[int(reference.split()[0])] if isinstance(reference, bytes) else None
+        return found if isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem" else None
+
+    def list_body(element, pdf) -> None:
+        """PDF/UA-1: an LI holds only Lbl and LBody; WeasyPrint puts a numbered item's paragraph
+        beside its Lbl. Everything but the Lbl goes into one LBody."""
+        kept, body = pydyf.Array(), pydyf.Array()
+        for kid in element["K"]:
+            tag = (structure_element(pdf, kid) or {}).get("S")
+            (kept if tag in ("/Lbl", "/LBody") else body).append(kid)
+        if body:
+            wrapper = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": body, "Pg": element["Pg"], "P": element.reference})
+            pdf.add_object(wrapper)
+            for kid in body:
+                if (child := structure_element(pdf, kid)) is not None:
+                    child["P"] = wrapper.reference
+            kept.append(wrapper.reference)
+            element["K"] = kept
+
     def build_with_languages(box, parent, pdf, *rest):
         lang = box.element.get("lang") if box.element is not None and box.element_tag != "html" else None
         for element in build_box_tree(box, parent, pdf, *rest):
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
+            if element["S"] == "/LI":
+                list_body(element, pdf)
+            # A link is inherited: an element inside <a> gets an annotation of its own, which PDF/UA-1
+            # wants in a Link element (it is one: the same link).
+            if box.link_annotation and element["S"] != "/Link" and parent["S"] == "/Link":
+                element["S"] = "/Link"
             yield element
 
     Font.subset = subset_font
