@@ -48,6 +48,6 @@ def test_a_rule_weasyprint_ignores_fails_the_pdf_build_and_names_the_stylesheet(
     stylesheet.write_text("\n".join([*lines, ".profile-header { text-wobble: 3mm; }", ""]), "utf-8")
     result = sphinx(project, "pdf")
     assert result.returncode != 0
-    expected = f"_ext/print_theme/static/print.css:{len(lines) + 1}: WARNING: weasyprint: Ignored `text-wobble:3mm`"
+    expected = f"_ext/print_theme/static/print.css:{len(lines) + 1}: WARNING: weasyprint: Ignored `text-wobble: 3mm`"
     assert expected in result.stderr, result.stderr
     assert result.stderr.count("text-wobble") == 1, "said once, not once per PDF"
