@@ -28,10 +28,12 @@ SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -j auto -d $(WORK)/doctrees
 # Dates in the outputs come from the last commit, so two builds of a commit are identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 
-# Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs.
-SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git -o -path ./node_modules \) -prune \
+# Everything a build reads: a change to any of them rebuilds; nothing changed, nothing runs. The
+# pictures too (a replaced portrait is published); not docs/img/, the README's.
+SOURCES := $(shell find . \( -path ./$(BUILDDIR) -o -path ./$(VENV) -o -path ./tests -o -path ./.git -o -path ./node_modules -o -path ./docs/img \) -prune \
              -o -type f \( -name '*.md' -o -name '*.py' -o -name '*.yaml' -o -name '*.css' -o -name '*.js' \
-             -o -name '*.html' -o -name '*.jinja' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \) -print)
+             -o -name '*.html' -o -name '*.jinja' -o -name '*.toml' -o -name '*.ttf' -o -name '*.otf' \
+             -o -name '*.png' -o -name '*.jpg' -o -name '*.jpeg' -o -name '*.gif' -o -name '*.webp' -o -name '*.svg' \) -print)
 SETUP   := $(VENV)/.installed
 
 .PHONY: all html pdf epub serve check test bench profile clean lock audit linkcheck check-system check-test-system

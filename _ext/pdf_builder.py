@@ -11,10 +11,13 @@ are unchanged is not typeset again (``.pdf-cache.json``).
 
 import hashlib
 import json
+import logging as logging_
 import os
+import posixpath
 import random
 import re
 import time
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -150,7 +153,9 @@ def set_up_weasyprint() -> None:
     choice when installed), which writes other bytes: with ``Font._fonttools_subset``'s options,
     but GSUB and GPOS, dropped anyway, deleted first (0.1-0.4 s a font faster), and each font
     keeps its own date. A run in another language (``<span lang="ur">``) gets its ``/Lang``:
-    WeasyPrint tags only the document's, and a screen reader would read it with English rules."""
+    WeasyPrint tags only the document's, and a screen reader would read it with English rules.
+    Two tags PDF/UA-1 forbids are mended: a list item's content outside LBody, a link annotation
+    outside a Link element."""
     import io
 
     import pydyf
@@ -179,19 +184,74 @@ def set_up_weasyprint() -> None:
 
     build_box_tree = tags._build_box_tree
 
+    def structure_element(pdf, reference: bytes) -> pydyf.Dictionary | None:
+        found = pdf.objects[int(reference.split()[0])] if isinstance(reference, bytes) else None
+        return found if isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem" else None
+
+    def list_body(element, pdf) -> None:
+        """PDF/UA-1: an LI holds only Lbl and LBody; WeasyPrint puts a numbered item's paragraph
+        beside its Lbl. Everything but the Lbl goes into one LBody."""
+        kept, body = pydyf.Array(), pydyf.Array()
+        for kid in element["K"]:
+            tag = (structure_element(pdf, kid) or {}).get("S")
+            (kept if tag in ("/Lbl", "/LBody") else body).append(kid)
+        if body:
+            wrapper = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": body, "Pg": element["Pg"], "P": element.reference})
+            pdf.add_object(wrapper)
+            for kid in body:
+                if (child := structure_element(pdf, kid)) is not None:
+                    child["P"] = wrapper.reference
+            kept.append(wrapper.reference)
+            element["K"] = kept
+
     def build_with_languages(box, parent, pdf, *rest):
         lang = box.element.get("lang") if box.element is not None and box.element_tag != "html" else None
         for element in build_box_tree(box, parent, pdf, *rest):
             if lang and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
+            if element["S"] == "/LI":
+                list_body(element, pdf)
+            # A link is inherited: an element inside <a> gets an annotation of its own, which PDF/UA-1
+            # wants in a Link element (it is one: the same link).
+            if box.link_annotation and element["S"] != "/Link" and parent["S"] == "/Link":
+                element["S"] = "/Link"
             yield element
 
     Font.subset = subset_font
     tags._build_box_tree = build_with_languages
 
 
-def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -> float:
-    """Typeset the print HTML ``name`` (in a worker process); return the seconds it took.
+class Recorder(logging_.Handler):
+    """Keeps the warnings of WeasyPrint, fontTools and Pillow (their own loggers), which Sphinx never sees."""
+
+    LOGGERS = ("weasyprint", "fontTools", "PIL")
+
+    def __init__(self) -> None:
+        super().__init__(logging_.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging_.LogRecord) -> None:
+        self.messages.append(f"{record.name.split('.')[0]}: {record.getMessage()}")
+
+    def __enter__(self) -> list[str]:
+        self.caught = warnings.catch_warnings(record=True)
+        self.warned = self.caught.__enter__()
+        warnings.simplefilter("always")  # Pillow warns through the warnings module too
+        for name in self.LOGGERS:
+            logging_.getLogger(name).addHandler(self)
+        return self.messages
+
+    def __exit__(self, *exception) -> None:
+        for name in self.LOGGERS:
+            logging_.getLogger(name).removeHandler(self)
+        self.caught.__exit__(*exception)
+        self.messages += [f"{warning.category.__name__}: {warning.message}" for warning in self.warned
+                          if any(f"/{name}/" in warning.filename for name in self.LOGGERS)]
+
+
+def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -> tuple[float, list[str]]:
+    """Typeset the print HTML ``name`` (in a worker process); return the seconds it took and the
+    warnings of the libraries that typeset it, for the builder to log (a warning fails the build).
 
     WeasyPrint names each image after its address (an MD5 of the URL), so the HTML is read from
     ``VIRTUAL_ROOT``, which a fetcher (WeasyPrint's documented way) maps to the build folder: two
@@ -212,28 +272,33 @@ def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -
             return super().fetch(url.replace(VIRTUAL_ROOT, folder, 1), headers)
 
     source = Path(outdir, name).read_text("utf-8")
-    html = HTML(string=source, base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
-    fonts = FontConfiguration()
-    body_from_1 = []
-    if book:
-        front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
-        body_from_1 = [CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)]
-    html.write_pdf(
-        pdf_path, font_config=fonts, stylesheets=body_from_1, pdf_identifier=identifier.encode(), **PDF_OPTIONS)
+    with Recorder() as messages:
+        html = HTML(string=source, base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
+        fonts = FontConfiguration()
+        body_from_1 = []
+        if book:
+            front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
+            body_from_1 = [CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)]
+        html.write_pdf(
+            pdf_path, font_config=fonts, stylesheets=body_from_1, pdf_identifier=identifier.encode(), **PDF_OPTIONS)
     if book:
         with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
             labels = [0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]
             pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(labels))
             pdf.Root.PageMode = pikepdf.Name.UseOutlines  # readers open with the bookmarks shown
             pdf.save(pdf_path, deterministic_id=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, messages
 
 
 @cache
 def covered_characters() -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    return frozenset(code for font in FONTS_DIR.glob("*.[ot]tf") for code in TTFont(font, lazy=True).getBestCmap())
+    covered = set()
+    for path in FONTS_DIR.glob("*.[ot]tf"):
+        with TTFont(path, lazy=True) as font:
+            covered.update(font.getBestCmap())
+    return frozenset(covered)
 
 
 def unprintable(html: Path) -> list[str]:
@@ -243,6 +308,10 @@ def unprintable(html: Path) -> list[str]:
     text = BeautifulSoup(html.read_text("utf-8"), "html.parser").get_text()
     covered = covered_characters()
     return sorted({char for char in text if not char.isspace() and ord(char) not in covered and ord(char) >= 0x20})
+
+
+def read_if_there(path: Path) -> bytes:
+    return path.read_bytes() if path.is_file() else b""  # a missing one WeasyPrint reports (render)
 
 
 def tree_digest(folder: Path) -> str:
@@ -303,26 +372,44 @@ class PdfBuilder(SingleFileHTMLBuilder):
         make_ids_unique(book, self.config.root_doc)
         print_addresses(book)
         self.book_contents = self.render_partial(contents(book))["fragment"]
-        self.write_doc(BASENAME, book)
+        self.write_print_html(BASENAME, book)
         for docname in self.separate_documents():
             self.standalone = docname
             page = self.env.get_and_resolve_doctree(docname, self, tags=self.tags)
             print_addresses(page)
-            self.write_doc(docname, page)
+            self.write_print_html(docname, page)
         self.standalone = None
+
+    def add_css_file(self, filename: str, **kwargs) -> None:
+        """The print theme's stylesheets, Pygments' and ``pdf_css_files`` only: those other extensions
+        add are for screens (sphinx-design's media queries and animations, each a WeasyPrint warning)."""
+        name = posixpath.basename(filename)
+        listed = {posixpath.basename(entry if isinstance(entry, str) else entry[0]) for entry in self.config.pdf_css_files}
+        if (THEME_DIR / "static" / name).is_file() or name == "pygments.css" or name in listed:
+            super().add_css_file(filename, **kwargs)
+
+    def write_print_html(self, name: str, doctree: nodes.document) -> None:
+        """Write one print HTML file. Its pictures are copied to ``_images/`` (by ``finish``) and
+        addressed from there, as ``write_doc_serialized`` has them for the site."""
+        self.post_process_images(doctree)
+        self.write_doc(name, doctree)
 
     def finish(self) -> None:
         super().finish()
         outdir = Path(self.outdir)
         jobs = [(self.config.root_doc, BASENAME)] + [(doc, doc) for doc in self.separate_documents()]
-        shared = tree_digest(outdir / "_static") + tree_digest(outdir / "_images") + RENDERING
+        shared = tree_digest(outdir / "_static") + RENDERING
         cache_path = outdir / CACHE_FILE
         cached = json.loads(cache_path.read_text()) if cache_path.is_file() else {}
         pending = []
         for docname, stem in jobs:
             html = outdir / f"{stem}.html"
             pdf = outdir / f"{stem}.pdf"
-            key = hashlib.sha256(html.read_bytes() + shared.encode()).hexdigest()
+            source = html.read_bytes()
+            # The pictures it shows, not every one: a replaced portrait renders its profile and the book again.
+            pictures = sorted(set(re.findall(rb'src="(?:\.\./)*_images/([^"]+)"', source)))
+            shown = b"".join(name + read_if_there(outdir / "_images" / name.decode()) for name in pictures)
+            key = hashlib.sha256(source + shown + shared.encode()).hexdigest()
             kept = cached.get(stem)
             if not isinstance(kept, dict) or kept["key"] != key or not pdf.is_file():
                 # Kept with the PDF, so an unchanged one still reports what it cannot print.
@@ -334,6 +421,7 @@ class PdfBuilder(SingleFileHTMLBuilder):
                 listed = ", ".join(f"{char} (U+{ord(char):04X})" for char in kept["missing"])
                 logger.warning(f"no bundled font can print {listed}; add a Noto font for that script to "
                                "_ext/print_theme/static/fonts/ and print.css", location=docname, type="pdf")
+        stylesheets = self.check_stylesheets()
         # tests/test_reproducible_pdfs.py renders them in a shuffled order: no PDF may depend on what
         # its worker process rendered before it.
         if seed := os.environ.get("PDF_SHUFFLE_SEED"):
@@ -343,12 +431,53 @@ class PdfBuilder(SingleFileHTMLBuilder):
             start = time.perf_counter()
             with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
                 futures = {stem: pool.submit(render, *arguments) for stem, arguments in pending}
-                seconds = {stem: future.result() for stem, future in futures.items()}
+                seconds = {}
+                for stem, future in futures.items():
+                    seconds[stem], messages = future.result()
+                    # Kept with the PDF, so an unchanged one still fails the build; a stylesheet's is said once.
+                    cached[stem]["warnings"] = [self.readable(text) for text in messages if text not in stylesheets]
             book_seconds = seconds.pop(BASENAME, 0.0)
             # The benchmark (tests/benchmark.py) reads this line.
             logger.info(f"pdf timings: book {book_seconds:.2f} s, {len(seconds)} separate PDFs "
                         f"{sum(seconds.values()):.2f} s, wall {time.perf_counter() - start:.2f} s")
+        for docname, stem in jobs:
+            # The book is no one page's: its warnings name its print HTML.
+            where = "" if stem == docname else f" ({outdir / stem}.html)"
+            for text in sorted(set(cached[stem].get("warnings", []))):
+                logger.warning(f"typesetting {stem}.pdf{where}: {text}", location=docname if stem == docname else None, type="pdf")
         cache_path.write_text(json.dumps(cached, indent=1, sort_keys=True))
+
+    def check_stylesheets(self) -> set[str]:
+        """Log what WeasyPrint ignores in each stylesheet of the print HTML, with the stylesheet's file
+        (a worker sees only the document); return those messages, which every document repeats."""
+        from weasyprint import CSS
+
+        found = set()
+        for stylesheet in self._css_files:
+            name = stylesheet.filename.partition("?")[0]
+            built = Path(self.outdir, name)
+            if "://" in name or not built.is_file():
+                continue
+            source = THEME_DIR / "static" / built.name
+            with Recorder() as messages:
+                CSS(filename=built)
+            for text in messages:
+                path = source if source.is_file() else built
+                if line := re.search(r" at (\d+):\d+", text):  # WeasyPrint's line:column
+                    logger.warning(text, location=f"{path}:{line.group(1)}", type="pdf")
+                else:
+                    logger.warning(f"{path}: {text}", type="pdf")
+            found.update(messages)
+        return found
+
+    def readable(self, message: str) -> str:
+        """WeasyPrint's message with each address it reads from (``VIRTUAL_ROOT``) as the file it
+        concerns: a picture's source, else the file in the build folder."""
+        folder = Path(self.outdir).resolve().as_uri() + "/"
+        for source, copied in self.images.items():
+            for root in (VIRTUAL_ROOT, folder):
+                message = message.replace(f"{root}{self.imagedir}/{copied}", source)
+        return message.replace(VIRTUAL_ROOT, folder)
 
 
 def setup(app: Sphinx) -> dict:

@@ -93,6 +93,8 @@ def test_package_declares_what_is_true_of_the_epub(build):
     [summary] = metadata["schema:accessibilitySummary"]
     assert "WCAG 2.1 Level AA" in summary and "not been audited by hand" in summary
     assert metadata["dcterms:conformsTo"] == [CONFORMANCE]
+    # A claim of conformance names who evaluated it (EPUB Accessibility 1.1, 2.1).
+    assert metadata["a11y:certifiedBy"] == ["The companion editors"]
 
 
 def test_every_xhtml_document_declares_its_language(build):

@@ -1,7 +1,9 @@
 """Tagged PDFs (WeasyPrint's PDF/UA-1 variant, _ext/pdf_builder.py), read back with poppler's
 `pdfinfo -struct-text` and pikepdf: the companion PDF and every profile's PDF carry a structure
 tree with headings in reading order, paragraphs, lists, links and figures with alt text; the
-document's language, and that of every run in another script; the title shown in the window."""
+document's language, and that of every run in another script; the title shown in the window;
+and `page-validation`'s PDF/UA-1 profile finds no failure but the one README's "Accessibility"
+explains."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import page
 import pikepdf
 import pypdf
 import pytest
@@ -106,11 +109,15 @@ def test_the_companion_pdf_has_every_heading_in_reading_order(build):
 def test_every_run_in_another_language_is_tagged(build):
     """The languages marked in the print HTML (tests/test_languages.py) are the PDFs' /Lang."""
     folder = build.root / "work" / "pdf"
+    seen = set()
     for path in pdfs(build):
         html = folder / path.relative_to(build.html / "downloads").with_suffix(".html")
         expected = set(re.findall(r'<(?!html)[a-z]+ [^>]*\blang="([^"]+)"', html.read_text("utf-8"))) - {"en"}
         with pikepdf.open(path) as pdf:
             assert expected <= languages(pdf), f"{path.name}: {expected - languages(pdf)} untagged"
+        seen |= expected
+    # Not a subset of nothing: Batool Asadi's name is printed in Urdu too.
+    assert "ur" in seen, seen
 
 
 def test_figures_have_alt_text(build):
@@ -129,3 +136,23 @@ def test_figures_have_alt_text(build):
                     if "/K" in node:
                         stack.append(node.K)
     assert checked, "no figure was checked (the companion's cover is one)"
+
+
+# WeasyPrint writes an empty ToUnicode entry (``<>``) for each glyph after the first of a shaped
+# cluster (Nastaliq ligatures, Devanagari conjuncts), which the validator calls malformed; README's
+# "Accessibility" says why it is not mended. Only those faces may fail, and only that rule.
+KNOWN = {"PDFUA1-FONT-UNICODE-MAPPING-001": ("Companion-Nastaliq", "Companion-Devanagari", "Companion-Naskh")}
+
+
+def test_every_pdf_passes_the_pdf_ua_1_validator(build):
+    checked = pdfs(build)
+    assert len(checked) == len(SLUGS) + 1 and SLUGS
+    failures = []
+    for path in checked:
+        report = page.validate_pdf(path, profile="ua1")
+        with pikepdf.open(path) as pdf:
+            for failure in report.failures:
+                font = pdf.get_object(failure.object_id.object_number, failure.object_id.generation) if failure.object_id else {}
+                if not str(font.get("/BaseFont", "")).endswith(KNOWN.get(failure.rule_id, ("-",))):
+                    failures.append((path.name, failure.rule_id, failure.message))
+    assert failures == []
