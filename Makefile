@@ -79,7 +79,7 @@ test: | $(SETUP)
 	$(BIN)/python -m pytest tests
 
 # Speed and size at 10, 100 and 1,000 profiles; fewer with make bench SIZES="10 100"; the live
-# preview alone with ONLY=preview.
+# preview alone with ONLY=preview, the search alone with ONLY=search.
 SIZES ?= 10 100 1000
 bench: | $(SETUP)
 	SIZES="$(SIZES)" ONLY="$(ONLY)" $(BIN)/python tests/benchmark.py

@@ -10,7 +10,7 @@
   const status = document.getElementById("pagefind-status");
   const list = document.getElementById("pagefind-results");
   const FACTS = [["role", "Role"], ["organisation", "Organisation"], ["country", "Country"]];
-  const PAGE = 20; // results shown at a time
+  const PAGE = 10; // results shown at a time (each loads a fragment of the index)
   const bundle = new URL(form.dataset.bundle, location.href);
   let pagefind = null;
   let latest = 0; // the newest query: an older one that answers late is dropped
@@ -81,11 +81,13 @@
     try {
       const found = await (await engine()).search(query);
       if (id !== latest) return;
+      await show(found.results, 0, query, id);
+      if (id !== latest) return;
+      // Once the results are shown: screen readers announce it (role="status").
       const count = found.results.length;
       status.textContent = count
         ? `${count} ${count === 1 ? "page" : "pages"} found for “${query}”.`
         : `No page found for “${query}”. Try another spelling, or fewer words.`;
-      await show(found.results, 0, query, id);
     } catch (error) {
       if (id === latest) status.textContent = `The search could not load (${error.message}). Every profile is listed in the gallery.`;
     }
