@@ -146,7 +146,7 @@ def search_figures(count: int) -> dict[str, float]:
         with serve(site) as served, chromium() as browser:
             context = browser.new_context()
             page, load = open_page(context, served.url(f"search.html?q={SEARCH_WORD}"))
-            page.wait_for_function("() => / found /.test(document.getElementById('pagefind-status').textContent)")
+            page.wait_for_function("() => / found /.test(document.getElementById('pagefind-status').textContent)", timeout=120_000)
             page.wait_for_load_state("networkidle")
             # Pagefind's files are gzip-compressed already; a host compresses the scripts.
             query = [min(len(body), len(gzip.compress(body, 6, mtime=0))) for r in load.responses
