@@ -90,7 +90,7 @@ test: check-test-system | $(SETUP)
 	CHROME_PATH="$$($(FIND_CHROMIUM))" $(BIN)/python -m pytest tests
 
 # Speed and size at 10, 100 and 1,000 profiles; fewer with make bench SIZES="10 100"; the live
-# preview alone with ONLY=preview.
+# preview alone with ONLY=preview, the search alone with ONLY=search.
 SIZES ?= 10 100 1000
 bench: | $(SETUP)
 	SIZES="$(SIZES)" ONLY="$(ONLY)" $(BIN)/python tests/benchmark.py

@@ -60,6 +60,7 @@ extensions = [
     "incremental",
     "site_meta",
     "site_theme",
+    "search",
     "csp",
 ]
 
@@ -183,6 +184,15 @@ html_theme_options = {
     "top_of_page_buttons": ["edit"],
 }
 
+# -- Options for search (_ext/search.py, Pagefind) ---------------------------------------------
+
+# The index's folder in the site (the search page loads only the parts of it a query needs).
+search_bundle = "pagefind"
+# Text on the pages that is no word of theirs: heading anchors ("#"), the monogram's initials.
+search_exclude_selectors = [".headerlink", ".no-search"]
+# Pagefind answers with WebAssembly: the search page's Content Security Policy allows it (_ext/csp.py).
+csp_webassembly_pages = ["search.html"]
+
 # -- Options for the files beside the pages: sitemap, 404 page, redirects ------------------------
 
 # sphinx-sitemap: every page at its canonical address, with the day of its last commit.
@@ -252,6 +262,7 @@ epub_cover = ("_static/cover.png", "epub-cover.html")  # drawn by _ext/artwork.p
 epub_exclude_files = [
     "_static/basic.css", "_static/minus.png", "_static/plus.png",  # Sphinx's, unused by our pages
     "_static/social-card.png", "_static/gallery-filters.js",  # the site's, not the book's
+    "_static/search.js", "_static/search.css",  # the site's search page
     ".buildinfo.bak",  # Sphinx keeps the previous .buildinfo when the settings change
     "sitemap.xml",  # sphinx-sitemap writes one for every builder; the site's is the one published
     *(f"{old}.html" for old in redirects),  # sphinx-reredirects' pages, for the site

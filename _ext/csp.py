@@ -5,6 +5,8 @@ the theme's own, allowed by its hash: markup that slipped past ``content_guard``
 code nor pull anything in. A ``<meta>`` tag, since static hosts set no headers of ours; hashed from
 the pages as written (Furo's inline script carries values from the settings). Inline ``style``
 attributes stay allowed: Furo's icons use them, and they run no code. The live preview goes without.
+Pages named in ``csp_webassembly_pages`` (the search page: Pagefind runs WebAssembly) may also
+compile WebAssembly from the site's files (``'wasm-unsafe-eval'``), and no other page.
 """
 
 import base64
@@ -27,8 +29,10 @@ def digest(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-def policy(page: str) -> str:
+def policy(page: str, webassembly: bool = False) -> str:
     scripts = " ".join(sorted({digest(block) for block in INLINE_SCRIPT.findall(page)}))
+    if webassembly:
+        scripts = f"'wasm-unsafe-eval' {scripts}"
     styles = " ".join(sorted({digest(block) for block in INLINE_STYLE.findall(page)}))
     return "; ".join(
         [
@@ -46,23 +50,26 @@ def policy(page: str) -> str:
     )
 
 
-def with_policy(page: str) -> str:
+def with_policy(page: str, webassembly: bool = False) -> str:
     """``page`` with its policy tag just after the character set (replacing an older one)."""
     page = POLICY_TAG.sub("", page)
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page)}">'
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(page, webassembly)}">'
     return CHARSET.sub(lambda match: f"{match.group(0)}\n    {tag}", page, count=1)
 
 
 def add_policy(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name not in SITE_BUILDERS or app.tags.has("preview"):
         return
-    for path in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    for path in outdir.rglob("*.html"):
         written = path.read_text("utf-8")
-        if (page := with_policy(written)) != written:
+        webassembly = path.relative_to(outdir).as_posix() in app.config.csp_webassembly_pages
+        if (page := with_policy(written, webassembly)) != written:
             path.write_text(page, "utf-8")
 
 
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("csp_webassembly_pages", [], "html", types=[list])
     # Last: after every other extension that writes pages (sphinx-notfound-page, sphinx-reredirects).
     app.connect("build-finished", add_policy, priority=990)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

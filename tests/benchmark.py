@@ -10,6 +10,12 @@ Then, for each figure, how it grows with N (the exponent of a power-law fit). Us
     make bench                      # N = 10, 100, 1000
     make bench SIZES="10 100"       # fewer sizes
     make bench SIZES=1000 ONLY=preview   # the live preview alone (its first build is the site's)
+    make bench ONLY=search          # the search alone (below)
+
+The search is measured on a copy of its own whose synthetic profiles are prose (sentences of the
+real profiles, varied: synthetic.populate(prose=True)), since one repeated sentence would keep any
+index small: the compressed bytes a first one-word query transfers in Chromium (Pagefind's files
+and the search page's script), Pagefind's index time, and Sphinx's searchindex.js for comparison.
 """
 
 from __future__ import annotations
@@ -124,7 +130,39 @@ def heaviest_page_kb(site: Path) -> tuple[str, float]:
     return best[0], best[1] / 1e3
 
 
+SEARCH_WORD = "budget"
+
+
+def search_figures(count: int) -> dict[str, float]:
+    from browser_site import chromium, open_page, serve
+
+    with tempfile.TemporaryDirectory(prefix=f"bench-search-{count}-") as temp:
+        project = Path(temp) / "project"
+        shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
+        synthetic.populate(project, count, prose=True)
+        _, _, log = timed(make(project, "_build/work/.stamps/html"), project)
+        site = project / "_build" / "work" / "html"
+        figures = {"search: Pagefind index s": float(re.search(r"Pagefind indexed \d+ pages in ([\d.]+) s", log).group(1))}
+        with serve(site) as served, chromium() as browser:
+            context = browser.new_context()
+            page, load = open_page(context, served.url(f"search.html?q={SEARCH_WORD}"))
+            page.wait_for_function("() => / found /.test(document.getElementById('pagefind-status').textContent)", timeout=120_000)
+            page.wait_for_load_state("networkidle")
+            # Pagefind's files are gzip-compressed already; a host compresses the scripts.
+            query = [min(len(body), len(gzip.compress(body, 6, mtime=0))) for r in load.responses
+                     if ("/pagefind/" in r.url or "/search.js" in r.url) and (body := r.body())]
+            context.close()
+        figures["search: first query, compressed KB"] = sum(query) / 1024
+        figures["search: Sphinx searchindex.js KB"] = size_mb(site / "searchindex.js") * 1e3
+        figures["search: Sphinx searchindex.js, compressed KB"] = compressed_kb(site / "searchindex.js")
+        figures["search: Pagefind bundle MB"] = size_mb(site / "pagefind")
+    print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
+    return figures
+
+
 def measure(count: int) -> dict[str, float]:
+    if os.environ.get("ONLY") == "search":
+        return search_figures(count)
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as temp:
         project = Path(temp) / "project"
@@ -163,6 +201,7 @@ def measure(count: int) -> dict[str, float]:
         page, kb = heaviest_page_kb(site)
         figures["largest page with resources KB"] = kb
         print(f"  N={count}: largest page {page}", flush=True)
+    figures.update(search_figures(count))
     # Each size as soon as it is measured: the largest takes long.
     print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
     return figures

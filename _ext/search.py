@@ -1,0 +1,110 @@
+"""The site's search with Pagefind: a reader's query loads only the part of the index it needs.
+
+Sphinx's own search loads the whole ``searchindex.js`` before it answers, and that grows with every
+profile. Pagefind (PyPI ``pagefind[bin]``, its binary in the wheel) indexes the built HTML into
+small fragments. This adds what its published Sphinx wrapper (atsphinx-pagefind, alpha, and broken
+with Furo's ``search.html``) does not:
+
+* **What is indexed**: each document's text (``data-pagefind-body`` around it, so the sidebar,
+  footer and the pages the build makes are left out) and, on a profile, its role, organisation
+  and country as metadata, which ``_static/search.js`` shows with their labels ("Role: ...").
+* **The index**, written into the site's ``pagefind/`` folder once the pages are final
+  (build-finished, after ``csp``), replaced whole so that an incremental build gives the same
+  files as a clean one. Every page links it relatively, so the site works from any folder.
+* **The search page**: ``_templates/search.html`` shows Pagefind's results in Furo's page, in
+  place of Sphinx's (the sidebar's box already leads there).
+
+The live preview (the ``preview`` tag) keeps Sphinx's search and builds no Pagefind index: indexing
+the whole site on every save would cost about a second at 1,000 profiles.
+"""
+
+import asyncio
+import html
+import shutil
+import time
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+import profiles
+from site_meta import SITE_BUILDERS
+
+logger = logging.getLogger(__name__)
+
+# Pagefind's own interfaces and the index for pages of no declared language: the site uses neither
+# (_static/search.js is its interface; one index, in the site's language).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
+# A profile's facts that its search result shows, by their label (the keys of its front matter).
+FACTS = {"role": "Role", "organisation": "Organisation", "country": "Country"}
+
+
+def enabled(app: Sphinx) -> bool:
+    return app.builder.name in SITE_BUILDERS and not app.tags.has("preview")
+
+
+def mark_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A document's text is indexed, with a profile's facts as metadata; the search page is told
+    to show Pagefind's results."""
+    # The bundle's script, for the search page; empty where there is no index.
+    context["pagefind"] = f"{app.config.search_bundle}/pagefind.js" if enabled(app) else ""
+    if context["pagefind"] and pagename == "search":
+        app.add_css_file("search.css", priority=900)  # after companion.css (800)
+        app.add_js_file("search.js", loading_method="defer")
+    if not context["pagefind"] or pagename not in app.env.all_docs or "body" not in context:
+        return
+    data = profiles.profile_data(app.env, pagename) or {}
+    facts = "".join(
+        f'<span hidden data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value)}</span>'
+        for key, value in ((key, data.get(key) or (profiles.ROLE_NOT_STATED if key == "role" else "")) for key in FACTS)
+        if value and data
+    )
+    context["body"] = f"<div data-pagefind-body>{facts}{context['body']}</div>"
+
+
+def bundle(app: Sphinx) -> Path:
+    return Path(app.outdir) / app.config.search_bundle
+
+
+async def write_index(site: Path, output: Path, config) -> int:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    settings = IndexConfig(
+        # One index in the site's language: names in other scripts are runs inside English pages.
+        force_language=config.language,
+        exclude_selectors=list(config.search_exclude_selectors),
+        output_path=str(output),
+    )
+    async with PagefindIndex(settings) as index:
+        result = await index.add_directory(str(site))
+    return result["page_count"]
+
+
+def index_site(site: Path, output: Path, config) -> tuple[int, float]:
+    """Index the built site into ``output`` (replaced whole); the pages indexed and the seconds."""
+    start = time.perf_counter()
+    shutil.rmtree(output, ignore_errors=True)
+    pages = asyncio.run(write_index(site, output, config))
+    for name in UNUSED:
+        (output / name).unlink(missing_ok=True)
+    return pages, time.perf_counter() - start
+
+
+def build_index(app: Sphinx, exception: Exception | None) -> None:
+    if exception or not enabled(app):
+        return
+    pages, seconds = index_site(Path(app.outdir), bundle(app), app.config)
+    if not pages:
+        logger.warning("search: Pagefind indexed no page (is data-pagefind-body written?)", type="search")
+    logger.info(f"search: Pagefind indexed {pages} pages in {seconds:.1f} s")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("search_bundle", "pagefind", "html", types=[str])
+    app.add_config_value("search_exclude_selectors", [], "html", types=[list])
+    # Before site_theme gives the page lists of its own (500), so that the search page's assets are on them.
+    app.connect("html-page-context", mark_page, priority=450)
+    # After csp (990): the pages are final.
+    app.connect("build-finished", build_index, priority=995)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
