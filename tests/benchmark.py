@@ -2,8 +2,9 @@
 
 For each N, a copy of the project with N synthetic profiles (beside the ten real ones;
 tests/synthetic.py) is built by the project's own Makefile, and the script prints: the clean
-build time and peak memory of each format, the rebuild after editing one profile (the site alone,
-and ``make`` as a whole), a no-op ``make``, the live preview through ``make serve`` (from saving a
+build time and peak memory of each format (one environment, as in ``make``: the site's build
+reads the sources for all three) and of ``make`` as a whole, the rebuild after editing one profile
+(the site alone, and ``make`` as a whole) and after renaming one (the site alone), a no-op ``make``, the live preview through ``make serve`` (from saving a
 profile to the served page showing it), the first visit's compressed bytes, and the output sizes.
 Then, for each figure, how it grows with N (the exponent of a power-law fit). Usage:
 
@@ -64,11 +65,21 @@ def edit(page: Path, sentence: str) -> None:
     page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
 
 
-def edits(project: Path, page: Path, command: list[str]) -> float:
-    """The median wall time of three edits of ``page``, each followed by ``command``."""
+def retitle(page: Path, title: str) -> None:
+    """A new name for the profile of ``page`` (its title, shown on the gallery and its neighbours)."""
+    time.sleep(0.05)
+    page.write_text(re.sub(r"(?m)^name: .*$", f"name: {title}", page.read_text("utf-8"), count=1), "utf-8")
+
+
+def edits(project: Path, page: Path, command: list[str], change=None) -> float:
+    """The median wall time of three changes of ``page`` (a sentence added, unless ``change`` is
+    given), each followed by ``command``."""
     samples = []
     for attempt in range(3):
-        edit(page, f"A sentence for the benchmark ({attempt}).")
+        if change:
+            change(page, attempt)
+        else:
+            edit(page, f"A sentence for the benchmark ({attempt}).")
         samples.append(timed(command, project)[0])
     return sorted(samples)[1]
 
@@ -174,6 +185,7 @@ def measure(count: int) -> dict[str, float]:
             return figures
         work = project / "_build" / "work"
         # Clean builds in new processes, as on a fresh machine (and so /usr/bin/time sees their memory).
+        # One environment serves the three, as in `make`: the first (the site) reads every source.
         for fmt in FORMATS:
             wall, peak, log = timed(make(project, f"_build/work/.stamps/{fmt}"), project)
             figures[f"clean {fmt} s"], figures[f"clean {fmt} peak MB"] = wall, peak
@@ -181,9 +193,14 @@ def measure(count: int) -> dict[str, float]:
                 match = re.search(r"pdf timings: book ([\d.]+) s, (\d+) separate PDFs ([\d.]+) s, wall ([\d.]+) s", log)
                 figures["companion PDF s"], figures["profile PDFs s (CPU)"] = float(match.group(1)), float(match.group(3))
         figures["clean make (publish) s"] = timed(make(project, "all"), project)[0]
+        figures["clean make, every format s"] = sum(figures[f"clean {fmt} s"] for fmt in FORMATS) + figures["clean make (publish) s"]
+        figures["clean make, peak MB"] = max(figures[f"clean {fmt} peak MB"] for fmt in FORMATS)
 
         edited = pages[count // 2]
         figures["edit: site only s"] = edits(project, edited, make(project, "_build/work/.stamps/html"))
+        renamed = pages[count // 2 + 1]
+        figures["rename: site only s"] = edits(project, renamed, make(project, "_build/work/.stamps/html"),
+                                               lambda page, attempt: retitle(page, f"Renamed person {attempt}"))
         edit(edited, "And one for make as a whole.")
         wall, _, log = timed(make(project, "all"), project)
         figures["edit: make s"] = wall
