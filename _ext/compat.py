@@ -17,7 +17,9 @@ from locations import SITE_BUILDERS
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    if exception or app.builder.name not in SITE_BUILDERS:
+    # Every format's (sphinx-sitemap writes one beside each; the site's is the one published), so that
+    # a format written after another read the sources still writes a clean build's.
+    if exception:
         return
     app.sitemap_links = queue.Queue()  # sphinx-sitemap's queue of (page, last change), afresh
     for docname in sorted(app.env.found_docs):

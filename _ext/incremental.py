@@ -24,20 +24,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import docname_join, logging
 
+from site_theme import in_sidebar
+
 logger = logging.getLogger(__name__)
 
 
 def record_path(app: Sphinx) -> Path:
     return Path(app.doctreedir, f"written-{app.builder.name}.json")
-
-
-def in_sidebar(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The pages the sidebar lists, in order: the root page's table of contents, to the depth shown."""
-    level, found = [app.config.root_doc], []
-    for _ in range(app.config.navigation_maxdepth):
-        level = [child for doc in level for child in env.toctree_includes.get(doc, [])]
-        found += level
-    return found
 
 
 def current(app: Sphinx, env: BuildEnvironment) -> dict:

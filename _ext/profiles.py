@@ -17,12 +17,13 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
 import foreign_text
 import profile_schema
-from locations import ON_SITE, PROFILES, SITE_BUILDERS, is_profile, link, profile_pdf, site_only
+from locations import PROFILES, SITE_BUILDERS, is_profile, link, profile_pdf, site_only
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,20 @@ def header(docname: str, data: dict) -> nodes.container:
         box += nodes.paragraph("", "", foreign_text.make(native["text"], native["lang"]), classes=["profile-native-name"])
     box += nodes.paragraph(data["summary"], data["summary"], classes=["profile-standfirst"])
     facts = nodes.definition_list(classes=["profile-facts"])
+    for label, values in at_a_glance(data):
+        # The separator is hidden on the site, but a page's text (search results quote it) reads "Role: ...".
+        term = nodes.term("", label, nodes.inline(": ", ": ", classes=["visually-hidden"]))
+        facts += nodes.definition_list_item("", term, nodes.definition("", *(nodes.paragraph(value, value) for value in values)))
+    box += facts
+    status = STATUS_LABELS[data["status"]]
+    box += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
+    return box
+
+
+def at_a_glance(data: dict) -> list[tuple[str, list[str]]]:
+    """The facts at a glance, each label with its values (the header shows them, search results too)."""
     reviewed = data.get("last_reviewed")
+    facts = []
     for label, values in (
         ("Role", [data["role"] or ROLE_NOT_STATED]),
         ("Organisation", [data["organisation"]]),
@@ -157,13 +171,8 @@ def header(docname: str, data: dict) -> nodes.container:
         ("Facts checked", [profile_schema.spoken_date(reviewed) if reviewed else None]),
     ):
         if values := [value for value in values if value]:
-            # The separator is hidden on the site, but a page's text (search results quote it) reads "Role: ...".
-            term = nodes.term("", label, nodes.inline(": ", ": ", classes=["visually-hidden"]))
-            facts += nodes.definition_list_item("", term, nodes.definition("", *(nodes.paragraph(value, value) for value in values)))
-    box += facts
-    status = STATUS_LABELS[data["status"]]
-    box += nodes.paragraph("", "", nodes.inline(status, status, classes=["profile-status", f"profile-status-{data['status']}"]))
-    return box
+            facts.append((label, values))
+    return facts
 
 
 def invitation(config, text: str, link_text: str, **attributes) -> nodes.paragraph:
@@ -295,17 +304,21 @@ def card(docname: str, data: dict) -> filterable:
     return item
 
 
-def list_entry(docname: str, data: dict) -> nodes.list_item:
-    line = nodes.paragraph("", "", doc_link(docname, data["name"]))
-    line += nodes.Text(f": {placing(data)}. {data['summary']}")
+def list_entry(card: filterable) -> nodes.list_item:
+    """A card as a line of a list: its linked name, then where they work and the summary (as read,
+    typographic quotes and all)."""
+    name, role, summary = (next(node for node in card.findall(nodes.paragraph) if part in node["classes"])
+                           for part in ("profile-card-name", "profile-card-role", "profile-card-summary"))
+    line = nodes.paragraph("", "", *name.children)
+    line += nodes.Text(f": {role.astext()}. {summary.astext()}")
     return nodes.list_item("", line)
 
 
 class ProfileGallery(SphinxDirective):
     """The gallery, built from the profiles' files (this page may be read before them): cards with
-    filters on the site, lists in the PDF and the ePub (both are read once; Sphinx's ``only`` keeps
-    one as it writes each format). With it a hidden table of contents in the gallery's order, so
-    that each page's previous and next links, the PDF and the ePub follow it."""
+    filters (``GalleryAsLists`` makes them lists as the PDF and the ePub are written). With it a
+    hidden table of contents in the gallery's order, so that each page's previous and next links,
+    the PDF and the ePub follow it."""
 
     def run(self) -> list[nodes.Node]:
         self.env.metadata[self.env.docname]["profile-gallery"] = True
@@ -325,25 +338,29 @@ class ProfileGallery(SphinxDirective):
         for _, docname, data in listed:
             if data:
                 groups.setdefault(data["status"], []).append((docname, data))
-        cards, lists = self.cards(groups), self.lists(groups)
-        return [site_only(*cards), addnodes.only("", *lists, expr=f"not {ON_SITE}"), nodes.compound("", toctree, classes=["toctree-wrapper"])]
-
-    def cards(self, groups: dict[str, list[tuple[str, dict]]]) -> list[nodes.Node]:
-        """The site's: cards in groups, and the filters."""
         profiles = [data for members in groups.values() for _, data in members]
         result: list[nodes.Node] = [gallery_filters(options={key: sorted({data[key] or NOT_YET_KNOWN for data in profiles}) for key, _ in FILTERS})]
         for status, members in groups.items():
             grid = nodes.container("", *(card(*member) for member in members), classes=["profile-grid"])
             result.append(filterable("", *group_heading(self.config, status), grid, classes=["profile-group"], filters={}))
-        return result
+        return [*result, nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
-    def lists(self, groups: dict[str, list[tuple[str, dict]]]) -> list[nodes.Node]:
-        """The PDF's and the ePub's: a list under each group's heading."""
-        result: list[nodes.Node] = []
-        for status, members in groups.items():
-            result += group_heading(self.config, status)
-            result.append(nodes.bullet_list("", *(list_entry(*member) for member in members), classes=["profile-list"]))
-        return result
+
+class GalleryAsLists(SphinxPostTransform):
+    """In the PDF and the ePub, which cannot filter, the gallery's groups of cards become lists
+    under their headings. Before references are resolved (10), so each name links as its format does."""
+
+    default_priority = 5
+    builders = ("epub", "pdf")
+
+    def run(self) -> None:
+        for form in list(self.document.findall(gallery_filters)):
+            form.parent.remove(form)
+        for group in list(self.document.findall(lambda node: isinstance(node, filterable) and "profile-group" in node["classes"])):
+            [grid] = [child for child in group.children if "profile-grid" in child.get("classes", ())]
+            entries = nodes.bullet_list("", *(list_entry(card) for card in grid.children), classes=["profile-list"])
+            at = group.parent.index(group)
+            group.parent[at:at + 1] = [*(child for child in group.children if child is not grid), entries]
 
 
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
@@ -415,6 +432,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-check-consistency", check_duplicates)
     app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
+    app.add_post_transform(GalleryAsLists)
     app.add_role("cite", CiteRole())
     app.add_directive("profile-gallery", ProfileGallery)
     app.add_directive("profile-schema", ProfileSchemaTable)

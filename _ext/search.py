@@ -28,7 +28,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 import profiles
-from site_meta import SITE_BUILDERS
+from locations import SITE_BUILDERS
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 # (_static/search.js is its interface; one index, in the site's language).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "wasm.unknown.pagefind")
-# A profile's facts that its search result shows, by their label (the keys of its front matter).
-FACTS = {"role": "Role", "organisation": "Organisation", "country": "Country"}
+# The facts at a glance (profiles.at_a_glance) that a profile's search result shows, labelled.
+FACTS = ("Role", "Organisation", "Area", "Country")
 
 
 def enabled(app: Sphinx) -> bool:
@@ -54,11 +54,12 @@ def mark_page(app: Sphinx, pagename: str, templatename: str, context: dict, doct
         app.add_js_file("search.js", loading_method="defer")
     if not context["pagefind"] or pagename not in app.env.all_docs or "body" not in context:
         return
-    data = profiles.profile_data(app.env, pagename) or {}
+    data = profiles.profile_data(app.env, pagename)
+    shown = [(label, values) for label, values in profiles.at_a_glance(data) if label in FACTS] if data else []
+    # Pagefind's metadata, fact-1, fact-2...: each a line of the result, "Role: ...", in this order.
     facts = "".join(
-        f'<span hidden data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value)}</span>'
-        for key, value in ((key, data.get(key) or (profiles.ROLE_NOT_STATED if key == "role" else "")) for key in FACTS)
-        if value and data
+        f'<span hidden data-pagefind-ignore data-pagefind-meta="fact-{number}">{html.escape(label)}: {html.escape(", ".join(values))}</span>'
+        for number, (label, values) in enumerate(shown, 1)
     )
     context["body"] = f"<div data-pagefind-body>{facts}{context['body']}</div>"
 
@@ -101,9 +102,10 @@ def build_index(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("profiles")  # a profile's facts
     app.add_config_value("search_bundle", "pagefind", "html", types=[str])
     app.add_config_value("search_exclude_selectors", [], "html", types=[list])
-    # Before site_theme gives the page lists of its own (500), so that the search page's assets are on them.
+    # Before site_theme drops the assets a page does not use (800), and Furo's handler (500).
     app.connect("html-page-context", mark_page, priority=450)
     # After csp (990): the pages are final.
     app.connect("build-finished", build_index, priority=995)

@@ -7,7 +7,8 @@ page does not use.
   would take the profiles out of the ePub too (one environment serves every format). So the page
   context's ``toctree`` is wrapped: it prunes to ``navigation_maxdepth``, and it renders the sidebar
   once for each place a page can stand in it (which entry it is under, or is, and its folder, which
-  the relative links depend on), then serves the same HTML to every page in that place.
+  the relative links depend on), then serves the same HTML to every page in that place, until
+  what the sidebar lists changes (the live preview keeps it from one save to the next).
 * **Assets a page uses.** sphinx-design's stylesheet (larger than Furo's) and Pygments' load only on
   pages with a component (a node with an ``sd-`` class) or a code block; the tabs' script only with tabs.
 """
@@ -21,7 +22,8 @@ from sphinx.environment.adapters.toctree import TocTree
 from compat import asset_name
 from locations import SITE_BUILDERS
 
-# Sidebars already rendered in this build, by the place a page stands in them (see place()).
+# Sidebars already rendered, by what they show and where a page stands in them (see sidebar_key);
+# kept across the builds of one process (the live preview), since the key holds all they show.
 sidebars: dict[tuple, str] = {}
 
 
@@ -41,16 +43,34 @@ def uses(doctree: nodes.document | None) -> dict[str, bool]:
     }
 
 
-def place(app: Sphinx, pagename: str) -> tuple:
-    """What a depth-limited sidebar of ``pagename`` depends on: the entries shown on the way down to
-    the page (Sphinx marks them "current"), whether the page is itself one of them, and the page's
-    folder (links are relative). Below the depth shown, the pages under one entry share a sidebar."""
-    depth = app.config.navigation_maxdepth
+def in_sidebar(app: Sphinx, env) -> list[str]:
+    """The pages the sidebar lists, in order: the root page's table of contents, to the depth shown."""
+    level, found = [app.config.root_doc], []
+    for _ in range(app.config.navigation_maxdepth):
+        level = [child for doc in level for child in env.toctree_includes.get(doc, [])]
+        found += level
+    return found
+
+
+def sidebar_key(app: Sphinx, pagename: str, render, options: dict) -> tuple:
+    """What a depth-limited sidebar of ``pagename`` depends on:
+
+    * what it lists: the pages shown, with their titles, and the read times of the pages whose
+      tables of contents it shows (a changed caption or order re-reads them);
+    * where the page stands in it: the entries shown on the way down to the page (Sphinx marks them
+      "current"), whether the page is itself one of them, and its folder (links are relative);
+      below the depth shown, the pages under one entry share a sidebar;
+    * who renders it (sphinx-notfound-page renders the 404 page's with links from the site's root).
+    """
+    env, depth = app.env, app.config.navigation_maxdepth
+    shown = in_sidebar(app, env)
+    lists = tuple((doc, env.titles[doc].astext() if doc in env.titles else "", env.all_docs.get(doc)) for doc in [app.config.root_doc, *shown])
     # From the root's entry down to the page; empty if the sidebar does not lead to the page.
-    chain = TocTree(app.env).get_toctree_ancestors(pagename)[::-1]
-    if not chain or chain[0] not in app.env.toctree_includes.get(app.config.root_doc, ()):
+    chain = TocTree(env).get_toctree_ancestors(pagename)[::-1] if pagename in env.found_docs else []
+    if not chain or chain[0] not in env.toctree_includes.get(app.config.root_doc, ()):
         chain = []
-    return (tuple(chain[:depth]), 0 < len(chain) <= depth, posixpath.dirname(pagename))
+    place = (tuple(chain[:depth]), 0 < len(chain) <= depth, posixpath.dirname(pagename))
+    return (lists, place, getattr(render, "__module__", None), tuple(sorted(options.items())))
 
 
 def limit_depth(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -60,19 +80,12 @@ def limit_depth(app: Sphinx, pagename: str, templatename: str, context: dict, do
 
     def sidebar(**options) -> str:
         options = {**options, "maxdepth": app.config.navigation_maxdepth}
-        if pagename not in app.env.found_docs:  # search, 404: sphinx-notfound-page links from the root
-            return render(**options)
-        key = (place(app, pagename), tuple(sorted(options.items())))
+        key = sidebar_key(app, pagename, render, options)
         if key not in sidebars:
             sidebars[key] = render(**options)
         return sidebars[key]
 
     context["toctree"] = sidebar
-
-
-def forget_sidebars(app: Sphinx, env) -> None:
-    """Titles and pages may have changed since the last build (the live preview keeps this process)."""
-    sidebars.clear()
 
 
 def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -86,7 +99,6 @@ def drop_unused_assets(app: Sphinx, pagename: str, templatename: str, context: d
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("navigation_maxdepth", 1, "html", types=[int])
-    app.connect("env-updated", forget_sidebars)
     # Before Furo renders its navigation from the toctree (html-page-context, priority 500).
     app.connect("html-page-context", limit_depth, priority=400)
     # After every handler that adds a page's assets (the default priority, 500).

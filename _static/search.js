@@ -9,7 +9,6 @@
   const input = form.querySelector("input[name=q]");
   const status = document.getElementById("pagefind-status");
   const list = document.getElementById("pagefind-results");
-  const FACTS = [["role", "Role"], ["organisation", "Organisation"], ["country", "Country"]];
   const PAGE = 10; // results shown at a time (each loads a fragment of the index)
   const bundle = new URL(form.dataset.bundle, location.href);
   let pagefind = null;
@@ -39,10 +38,12 @@
     link.href = new URL(data.url, location.href).href;
     heading.append(link);
     item.append(heading);
-    const facts = FACTS.filter(([key]) => data.meta[key]);
+    // A profile's facts, labelled by the build ("Role: ..."), as fact-1, fact-2...
+    const facts = [];
+    for (let number = 1; data.meta[`fact-${number}`]; number++) facts.push(data.meta[`fact-${number}`]);
     if (facts.length) {
       const line = element("ul", "pagefind-result-facts");
-      for (const [key, label] of facts) line.append(element("li", "", `${label}: ${data.meta[key]}`));
+      for (const fact of facts) line.append(element("li", "", fact));
       item.append(line);
     }
     const excerpt = element("p", "pagefind-result-excerpt");
