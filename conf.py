@@ -72,7 +72,8 @@ exclude_patterns = [
     "tools",
     "_data",
     "_templates",
-    ".*",  # .venv, .git, .ci, .github, caches
+    ".*",  # .venv, .git, .ci, caches
+    ".github",  # the issue form and the pull-request template are Markdown, not pages
     "tests",
     "node_modules",
     "README.md",

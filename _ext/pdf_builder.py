@@ -347,7 +347,8 @@ class PdfBuilder(SingleFileHTMLBuilder):
         return self.get_target_uri(to, typ)
 
     def separate_documents(self) -> list[str]:
-        return sorted(filter(is_profile, self.env.found_docs))
+        only = self.config.pdf_profiles_only  # `make check` prints the profiles it checks, no other
+        return sorted(doc for doc in self.env.found_docs if is_profile(doc) and (not only or doc in only))
 
     def get_doc_context(self, docname: str, body: str, metatags: str) -> dict:
         # Not SingleFileHTMLBuilder's: it renders a sidebar's whole table of contents for every page, so the PDF
@@ -486,6 +487,8 @@ def setup(app: Sphinx) -> dict:
     # pdf_css_files: Sphinx reads it instead of html_css_files, so the site's stylesheets stay off
     # paper (print.css styles the PDFs).
     app.add_config_value("pdf_css_files", [], "env", types=[list])
+    # The profiles whose own PDFs this build prints (page names); empty, as in `make`, for every one.
+    app.add_config_value("pdf_profiles_only", [], "html", types=[list])
     app.add_html_theme("companion-print", str(THEME_DIR))
     app.add_builder(PdfBuilder)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

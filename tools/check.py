@@ -52,9 +52,9 @@ def build_pdfs(slugs: list[str], work: Path, sphinx_build: str, options: str) ->
     command = [
         sphinx_build, *shlex.split(options), "-j", "auto", "-b", "pdf",
         "-D", f"root_doc=profiles/{slugs[0]}",
-        "-D", "pdf_separate_documents=" + ",".join(f"profiles/{slug}" for slug in slugs),
+        "-D", "pdf_profiles_only=" + ",".join(f"profiles/{slug}" for slug in slugs),
         "-D", "suppress_warnings=" + ",".join(suppressed),
-        "-d", str(work / "doctrees" / "check"), str(ROOT), str(work / "check"),
+        "-d", str(work / "doctrees-check"), str(ROOT), str(work / "check"),
     ]
     return subprocess.run(command, cwd=ROOT).returncode == 0
 
