@@ -31,7 +31,7 @@ def sources() -> dict[str, Path]:
     return {
         path.relative_to(ROOT).with_suffix(".html").as_posix(): path
         for path in sorted(ROOT.rglob("*.md"))
-        if not {".venv", "_build", "node_modules", "tests"} & set(path.relative_to(ROOT).parts)
+        if not {".venv", "_build", "node_modules", "tests", ".github"} & set(path.relative_to(ROOT).parts)
         and path.name not in ("README.md", "CONTRIBUTING.md", "ARCHITECTURE.md")
     }
 
