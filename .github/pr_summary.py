@@ -18,7 +18,11 @@ import argparse
 import json
 import re
 from dataclasses import dataclass
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+import locations  # noqa: E402  (which pages are profiles, and where their pages and PDFs are)
 
 ROOT = Path(__file__).resolve().parent.parent
 MATCHER = Path(__file__).with_name("sphinx-problems.json")
@@ -74,11 +78,12 @@ def summary(log: str, pr: int, project: str, repository: str, sha: str, changed:
         "(when the build below passes; the project's pull-request builds must be turned on).",
         "",
     ]
-    profiles = [Path(path) for path in changed if re.fullmatch(r"profiles/[^/]+\.md", path) and path != "profiles/index.md"]
+    profiles = [Path(path) for path in changed if path.endswith(".md") and locations.is_profile(path.removesuffix(".md"))]
     if profiles:
         lines += ["The profiles this pull request adds or changes:", ""]
         for path in profiles:
-            page, pdf = f"{preview}profiles/{path.stem}.html", f"{preview}downloads/profiles/{path.stem}.pdf"
+            docname = path.with_suffix("").as_posix()
+            page, pdf = preview + locations.page(docname), preview + locations.profile_pdf(docname)
             lines.append(f"- {profile_name(root / path)}: [its page]({page}) and [its PDF]({pdf})")
         lines.append("")
     found = annotations(log, root)

@@ -1,14 +1,13 @@
 """Where things are, said once: which pages are profiles, a page's address on the site, and where
 the downloads live and what they are called. The extensions, ``tools/new_profile.py`` and the
-Makefile's publishing step (``python _ext/locations.py publish``) all ask here.
+Makefile's publishing step (``python _ext/locations.py publish``) and the pull-request summary
+all ask here; it needs nothing but Python (the summary runs without the project's packages).
 """
 
+import posixpath
 import shutil
 import sys
 from pathlib import Path
-
-from sphinx import addnodes
-from sphinx.util.osutil import relative_uri
 
 # The folder of profile pages; its index.md is the gallery, every other page is a profile.
 PROFILES = "profiles"
@@ -26,9 +25,11 @@ def is_profile(docname: str) -> bool:
     return docname.startswith(PROFILES + "/") and docname != f"{PROFILES}/index"
 
 
-def site_only(*children) -> addnodes.only:
+def site_only(*children):
     """Content for the site alone (the PDFs and the ePub are the downloads it links): every format
     reads the same tree, and Sphinx drops this block as it writes the others."""
+    from sphinx import addnodes  # here: the rest of this module needs no Sphinx
+
     return addnodes.only("", *children, expr=ON_SITE)
 
 
@@ -44,7 +45,7 @@ def absolute(config, path: str) -> str:
 
 def link(docname: str, path: str) -> str:
     """``path``, a file of the site, as a link from the page of ``docname``."""
-    return relative_uri(page(docname), path)
+    return posixpath.relpath(path, posixpath.dirname(page(docname)) or ".")
 
 
 def companion(kind: str) -> str:

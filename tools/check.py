@@ -29,16 +29,17 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
+import locations  # noqa: E402
 import profile_schema  # noqa: E402
 
-PROFILES = ROOT / "profiles"
+PROFILES = ROOT / locations.PROFILES
 
 
 def changed_profiles() -> list[str]:
     """The profiles added or edited since the last commit (none outside a git checkout)."""
     try:
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=all", "--", "profiles"],
+            ["git", "status", "--porcelain", "--untracked-files=all", "--", locations.PROFILES],
             cwd=ROOT, capture_output=True, text=True, check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
@@ -65,13 +66,14 @@ def problems(slug: str, work: Path, epub: Path) -> list[str]:
     if found:  # the site's build has reported them with their lines
         return [f"profiles/{slug}.md: its front matter is not valid"]
     name, wrong = data["name"], []
-    page = work / "html" / "profiles" / f"{slug}.html"
+    docname = f"{locations.PROFILES}/{slug}"
+    page = work / "html" / locations.page(docname)
     soup = BeautifulSoup(page.read_text("utf-8"), "html.parser") if page.is_file() else None
     if soup is None or name not in soup.find("h1").get_text():
         wrong.append(f"{page}: the site page does not carry the heading {name!r}")
-    elif soup.find("a", href=f"../downloads/profiles/{slug}.pdf") is None:
+    elif soup.find("a", href=locations.link(docname, locations.profile_pdf(docname))) is None:
         wrong.append(f"{page}: the site page does not link to its PDF")
-    pdf = work / "check" / "profiles" / f"{slug}.pdf"
+    pdf = work / "check" / f"{docname}.pdf"
     if not pdf.is_file() or name not in " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split()):
         wrong.append(f"{pdf}: the PDF does not show {name!r} on its first page")
     with zipfile.ZipFile(epub) as book:
