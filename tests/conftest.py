@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from browser_site import chromium, serve
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "_ext"))
 
@@ -72,7 +74,12 @@ def profile_slugs() -> list[str]:
 def project(tmp_path: Path) -> Path:
     """A copy of the project's sources to break on purpose, committed to a repository of its own,
     so that its pages are dated from their last commit as the real checkout's are."""
-    copy = tmp_path / "project"
+    return copy_project(tmp_path)
+
+
+def copy_project(folder: Path) -> Path:
+    """The project's sources copied into ``folder``/project and committed there (``project``)."""
+    copy = folder / "project"
     shutil.copytree(ROOT, copy, ignore=PROJECT_FILES)
     git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "A copy of the project"]):
@@ -105,3 +112,18 @@ def still_running(group: int, grace: float = 10) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+# -- The site in Chromium (tests/browser_site.py), once per module that asks ------------------------
+
+
+@pytest.fixture(scope="module")
+def site(build):
+    with serve(build.html) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched

@@ -32,7 +32,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from browser_site import NODE_MODULES, ROOT, chromium, open_page, serve
+from browser_site import NODE_MODULES, ROOT, open_page, serve
 from conftest import SPHINX_BUILD
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -64,18 +64,6 @@ COMPONENTS = {
     "monogram": (PROFILE, ".profile-monogram"),
     "coupon": ("buy.html", ".coupon-code"),
 }
-
-
-@pytest.fixture(scope="module")
-def site(build):
-    with serve(build.html) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def new_context(browser, scheme: str = "light", width: int = 1280):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECT_FILES, ROOT, sphinx
+from conftest import ROOT, copy_project, sphinx
 
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / ".github"))
@@ -183,21 +182,11 @@ def test_a_body_that_is_not_the_form_is_turned_away(tmp_path):
 # -- The pull-request check: every problem on its line -------------------------------------------------
 
 
-def _copy_project(tmp: Path) -> Path:
-    """conftest's `project`, once for the module."""
-    copy = tmp / "project"
-    shutil.copytree(ROOT, copy, ignore=PROJECT_FILES)
-    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
-    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "A copy of the project"]):
-        subprocess.run(git + command, cwd=copy, check=True)
-    return copy
-
-
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
     """(project, output, expected): the output of `make`'s site build in a copy of the project
     with mistakes at known lines of two profiles, and the (file, line) of each mistake."""
-    project = _copy_project(tmp_path_factory.mktemp("matcher"))
+    project = copy_project(tmp_path_factory.mktemp("matcher"))
     expected = set()
     # Front matter: the schema's messages (relative paths, from our extension).
     liu = project / "profiles" / "liu-yong.md"

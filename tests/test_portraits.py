@@ -25,6 +25,7 @@ from PIL import Image
 from browser_site import CHROMIUM
 from conftest import BASENAME, ROOT
 from test_epub_accessibility import ACE
+from test_pdf_accessibility import figures
 
 SLUG = "batool-asadi"
 ALT = "A red square standing in for a portrait of Batool Asadi"
@@ -51,20 +52,6 @@ def colour_of(data: bytes) -> tuple[int, int, int]:
     with Image.open(io.BytesIO(data)) as picture:
         return picture.convert("RGB").getpixel((picture.width // 2, picture.height // 2))
 
-
-def figures(pdf: pikepdf.Pdf) -> list[str]:
-    """The /Alt of every /Figure structure element."""
-    found, stack = [], [pdf.Root.StructTreeRoot]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(node)
-        elif isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure":
-                found.append(str(node.get("/Alt", "")))
-            if "/K" in node:
-                stack.append(node.K)
-    return found
 
 
 def pdf_pictures(path: Path) -> list[tuple[int, int, int]]:

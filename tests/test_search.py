@@ -28,22 +28,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 import synthetic
-from browser_site import HOST, Handler, Site, chromium, open_page, serve
+from browser_site import HOST, Handler, Site, open_page, serve
 from conftest import sphinx
 
 STATUS = "() => / found /.test(document.getElementById('pagefind-status')?.textContent ?? '')"
-
-
-@pytest.fixture(scope="module")
-def site(build):
-    with serve(build.html) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 def results(browser, site, query: str, **options) -> tuple[list[dict], object]:
