@@ -17,7 +17,6 @@ import posixpath
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment.adapters.toctree import TocTree
 
 from compat import asset_name
 from locations import SITE_BUILDERS
@@ -52,6 +51,22 @@ def in_sidebar(app: Sphinx, env) -> list[str]:
     return found
 
 
+def entries_to(env, root: str, pagename: str) -> list[str]:
+    """The sidebar's entries from the root's down to the page (empty if the sidebar does not lead to
+    it), going up one includer a step (the environment's ``files_to_rebuild``). Sphinx's
+    ``get_toctree_ancestors`` maps every page's includer first: per page, that grew with the profiles."""
+    chain, doc = [], pagename
+    while doc not in chain:
+        chain.append(doc)
+        includers = env.files_to_rebuild.get(doc)
+        if not includers:
+            return []
+        if root in includers:
+            return chain[::-1]
+        doc = min(includers)
+    return []
+
+
 def sidebar_key(app: Sphinx, pagename: str, render, options: dict) -> tuple:
     """What a depth-limited sidebar of ``pagename`` depends on:
 
@@ -65,10 +80,7 @@ def sidebar_key(app: Sphinx, pagename: str, render, options: dict) -> tuple:
     env, depth = app.env, app.config.navigation_maxdepth
     shown = in_sidebar(app, env)
     lists = tuple((doc, env.titles[doc].astext() if doc in env.titles else "", env.all_docs.get(doc)) for doc in [app.config.root_doc, *shown])
-    # From the root's entry down to the page; empty if the sidebar does not lead to the page.
-    chain = TocTree(env).get_toctree_ancestors(pagename)[::-1] if pagename in env.found_docs else []
-    if not chain or chain[0] not in env.toctree_includes.get(app.config.root_doc, ()):
-        chain = []
+    chain = entries_to(env, app.config.root_doc, pagename) if pagename in env.found_docs else []
     place = (tuple(chain[:depth]), 0 < len(chain) <= depth, posixpath.dirname(pagename))
     return (lists, place, getattr(render, "__module__", None), tuple(sorted(options.items())))
 
