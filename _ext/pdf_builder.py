@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "print_theme"
 FONTS_DIR = THEME_DIR / "static" / "fonts"
 CACHE_FILE = ".pdf-cache.json"
-# How the PDFs are made, this code and the libraries (fontTools subsets the fonts): a change renders them afresh.
-LIBRARIES = f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')}"
+# How the PDFs are made, this code and the libraries (uharfbuzz subsets the fonts, fontTools reads
+# them): a change renders them afresh.
+LIBRARIES = f"{version('weasyprint')} {version('pikepdf')} {version('fonttools')} {version('uharfbuzz')}"
 RENDERING = hashlib.sha256(Path(__file__).read_bytes() + LIBRARIES.encode()).hexdigest()
 # Tagged (PDF/UA-1): screen readers get the headings, lists, links, figures' alt text and languages.
 PDF_OPTIONS = {"uncompressed_pdf": False, "optimize_images": True, "pdf_variant": "pdf/ua-1"}
@@ -147,40 +148,37 @@ def entry(section: nodes.section) -> nodes.paragraph:
 
 @cache
 def set_up_weasyprint() -> None:
-    """Wrap two of WeasyPrint's internals (ARCHITECTURE.md), once in each worker process.
+    """Wrap three of WeasyPrint's and pydyf's internals (ARCHITECTURE.md), once in each worker process.
 
-    Fonts are subset with the pinned fontTools, never with the system's HarfBuzz (WeasyPrint's
-    choice when installed), which writes other bytes: with ``Font._fonttools_subset``'s options,
-    but GSUB and GPOS, dropped anyway, deleted first (0.1-0.4 s a font faster), and each font
-    keeps its own date. A run in another language (``<span lang="ur">``) gets its ``/Lang``:
-    WeasyPrint tags only the document's, and a screen reader would read it with English rules.
-    Two tags PDF/UA-1 forbids are mended: a list item's content outside LBody, a link annotation
-    outside a Link element."""
-    import io
-
+    Fonts are subset by the HarfBuzz of the pinned uharfbuzz wheel, never the system's (WeasyPrint's
+    choice when installed, and another version on another machine writes other bytes), with the
+    flags and dropped tables of WeasyPrint's ``Font._harfbuzz_subset``; each font keeps its own date.
+    fontTools, WeasyPrint's other choice, took 0.2 s a font: 60% of a profile's PDF. A run in
+    another language (``<span lang="ur">``) gets its ``/Lang``: WeasyPrint tags only the
+    document's, and a screen reader would read it with English rules. Two tags PDF/UA-1 forbids
+    are mended: a list item's content outside LBody, a link annotation outside a Link element.
+    And pydyf's ``PDF.page_references``, which WeasyPrint asks for each tagged element and
+    bookmark, builds the list of every page each time: the companion's tags took time that grew
+    with the square of the profiles (9 million steps at 100 profiles); it is now built once for
+    each page count."""
     import pydyf
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    import uharfbuzz as hb
     from weasyprint.pdf import tags
     from weasyprint.pdf.fonts import Font
+
+    dropped_tables = [int.from_bytes(name, "big") for name in (
+        b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")]
 
     def subset_font(font: Font, to_unicode: dict, hinting: bool) -> None:
         if not to_unicode:
             return
-        program = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, recalcTimestamp=False)
-        for tag in ("GSUB", "GPOS"):
-            if tag in program:
-                del program[tag]
-        options = subset.Options(
-            retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
-            hinting=hinting, desubroutinize=True, notdef_outline=bool(font.missing))
-        options.drop_tables += ["GSUB", "GPOS", "SVG"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=to_unicode)
-        subsetter.subset(program)
-        out = io.BytesIO()
-        program.save(out)
-        font.file_content = out.getvalue()
+        kept = hb.SubsetInput()
+        kept.glyph_set.update(sorted(to_unicode))
+        # The glyphs keep their numbers: WeasyPrint has already written them in the pages.
+        kept.flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+                      | (hb.SubsetFlags.NOTDEF_OUTLINE if font.missing else 0) | (0 if hinting else hb.SubsetFlags.NO_HINTING))
+        kept.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(dropped_tables)
+        font.file_content = hb.subset(hb.Face(hb.Blob(font.file_content), font.index), kept).blob.data
 
     build_box_tree = tags._build_box_tree
 
@@ -217,8 +215,17 @@ def set_up_weasyprint() -> None:
                 element["S"] = "/Link"
             yield element
 
+    listed_pages = pydyf.PDF.page_references.fget
+
+    def page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+        count, references = pdf.__dict__.get("_listed_pages", (None, ()))
+        if count != pdf.pages["Count"]:  # pages are only ever added (PDF.add_page)
+            count, references = pdf.__dict__["_listed_pages"] = (pdf.pages["Count"], listed_pages(pdf))
+        return references
+
     Font.subset = subset_font
     tags._build_box_tree = build_with_languages
+    pydyf.PDF.page_references = property(page_references)
 
 
 class Recorder(logging_.Handler):
@@ -277,7 +284,13 @@ def render(outdir: str, name: str, pdf_path: str, identifier: str, book: bool) -
         fonts = FontConfiguration()
         body_from_1 = []
         if book:
-            front = len(html.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
+            # The front matter, with only the anchors its contents point to (hidden, as the pages
+            # are): computing the styles of every page would take a tenth of the book's time.
+            cover_to_contents, _, _ = source.partition("<main>")
+            anchors = "".join(f'<span id="{anchor}"></span>' for anchor in re.findall(r'href="#([^"]+)"', cover_to_contents))
+            front_matter = HTML(string=f"{cover_to_contents}<main>{anchors}</main></body></html>",
+                                base_url=VIRTUAL_ROOT + name, url_fetcher=FromBuildFolder())
+            front = len(front_matter.render(font_config=fonts, stylesheets=[CSS(string="main { display: none }")]).pages)
             body_from_1 = [CSS(string=f"@page :nth({front + 1}) {{ counter-reset: page 1; }}", font_config=fonts)]
         html.write_pdf(
             pdf_path, font_config=fonts, stylesheets=body_from_1, pdf_identifier=identifier.encode(), **PDF_OPTIONS)
