@@ -59,7 +59,7 @@ def pdf_pictures(path: Path) -> list[tuple[int, int, int]]:
     colours = []
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
-            for _, image in page.images.items():
+            for image in page.get_images().values():
                 colours.append(pikepdf.PdfImage(image).as_pil_image().convert("RGB").getpixel((5, 5)))
     return colours
 
