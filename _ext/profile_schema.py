@@ -209,14 +209,18 @@ def check(text: str) -> tuple[dict | None, list[Problem]]:
     if yaml_text is None:
         return None, [Problem(1, "front matter", "the page does not start with a `---` front matter block; copy the header of an existing profile or run `make profile NAME=\"...\"`")]
     yaml_start = 2  # the line after the opening ---
+    # Parsed once: the tree gives each key's line, and the data is constructed from it.
+    loader = FrontMatterLoader(yaml_text)
     try:
-        node = yaml.compose(yaml_text, Loader=FrontMatterLoader)
-        data = yaml.load(yaml_text, Loader=FrontMatterLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = yaml_start + mark.line if mark else 1
         what = getattr(error, "problem", None) or str(error)
         return None, [Problem(line, "front matter", f"invalid YAML ({what}); check the indentation and put text containing `:` or `#` in quotes")]
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         return None, [Problem(1, "front matter", "must be a list of `field: value` lines; see the field table in contribute.md")]
     lines = _key_lines(node)
