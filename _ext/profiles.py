@@ -292,26 +292,33 @@ def placing(data: dict) -> str:
     return ", ".join(filter(None, (data["role"], data["organisation"] or data.get("area"), data["country"])))
 
 
-def card(docname: str, data: dict) -> filterable:
-    item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
-    item += initials(data)
-    body = nodes.container(classes=["profile-card-body"])
-    body += nodes.paragraph("", "", doc_link(docname, data["name"]), classes=["profile-card-name"])
+class profile_card(nodes.General, nodes.Element):
+    """A profile's card in the gallery, as read: its name, placing and summary as paragraphs (so
+    that typographic quotes and the search index treat them as the page's text), and as attributes
+    its page, the values the filters match and whose initials it shows. The site's card around them
+    (monogram, link, boxes) is made as the gallery is written (``visit_profile_card``): Sphinx
+    writes the gallery again whenever it writes a profile the gallery lists, and at a thousand
+    profiles a tree of every card's parts cost the live preview seconds on each save."""
+
+
+def card(docname: str, data: dict) -> profile_card:
     role = placing(data)
-    body += nodes.paragraph(role, role, classes=["profile-card-role"])
-    body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
-    item += body
-    return item
+    return profile_card(
+        "",
+        nodes.paragraph(data["name"], data["name"], classes=["profile-card-name"]),
+        nodes.paragraph(role, role, classes=["profile-card-role"]),
+        nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"]),
+        docname=docname,
+        filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS},
+        person={"name": data["name"], "name_native": data.get("name_native")},  # what initials() reads
+    )
 
 
-def list_entry(card: filterable) -> nodes.list_item:
+def list_entry(card: profile_card) -> nodes.list_item:
     """A card as a line of a list: its linked name, then where they work and the summary (as read,
     typographic quotes and all)."""
-    name, role, summary = (next(node for node in card.findall(nodes.paragraph) if part in node["classes"])
-                           for part in ("profile-card-name", "profile-card-role", "profile-card-summary"))
-    line = nodes.paragraph("", "", *name.children)
-    line += nodes.Text(f": {role.astext()}. {summary.astext()}")
-    return nodes.list_item("", line)
+    name, role, summary = (child.astext() for child in card.children)
+    return nodes.list_item("", nodes.paragraph("", "", doc_link(card["docname"], name), nodes.Text(f": {role}. {summary}")))
 
 
 class ProfileGallery(SphinxDirective):
@@ -363,6 +370,18 @@ class GalleryAsLists(SphinxPostTransform):
             group.parent[at:at + 1] = [*(child for child in group.children if child is not grid), entries]
 
 
+class CardLinks(SphinxPostTransform):
+    """On the site, each card's link: its page's address relative to the gallery's, as Sphinx
+    resolves a link to a document (written by ``visit_profile_card``)."""
+
+    default_priority = 10  # with Sphinx's references
+    builders = SITE_BUILDERS
+
+    def run(self) -> None:
+        for card in self.document.findall(profile_card):
+            card["refuri"] = self.app.builder.get_relative_uri(self.env.docname, card["docname"])
+
+
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     """Profiles and galleries load their styles (the site and the ePub: no other page pays for
     them), galleries on the site their filters' script."""
@@ -380,6 +399,35 @@ def visit_filterable(self, node: filterable) -> None:
 
 def depart_filterable(self, node: filterable) -> None:
     self.body.append("</div>\n")
+
+
+# The site's cards already written, by what they show and the address their link is relative to;
+# kept across the builds of one process (the live preview), since the key holds all they show.
+written_cards: dict[tuple, str] = {}
+
+
+def site_card(card: profile_card) -> filterable:
+    """The card as the site shows it: the monogram, then the name linked to the page (as Sphinx
+    resolves a link to a document), the placing and the summary."""
+    name, role, summary = (child.deepcopy() for child in card.children)
+    text = name.astext()
+    name[:] = [nodes.reference("", "", nodes.inline(text, text, classes=["doc"]), internal=True, refuri=card["refuri"])]
+    item = filterable(classes=["profile-card"], filters=card["filters"])
+    item += initials(card["person"])
+    item += nodes.container("", name, role, summary, classes=["profile-card-body"])
+    return item
+
+
+def visit_profile_card(self, node: profile_card) -> None:
+    """Writes the card once for each address it is linked from while what it shows is unchanged."""
+    key = (self.builder.name, repr(node.attributes), tuple(child.astext() for child in node.children))
+    if key not in written_cards:
+        start = len(self.body)
+        site_card(node).walkabout(self)
+        written_cards[key] = "".join(self.body[start:])
+        del self.body[start:]
+    self.body.append(written_cards[key])
+    raise nodes.SkipNode
 
 
 def visit_gallery_filters(self, node: gallery_filters) -> None:
@@ -433,11 +481,14 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
     app.add_post_transform(GalleryAsLists)
+    app.add_post_transform(CardLinks)
     app.add_role("cite", CiteRole())
     app.add_directive("profile-gallery", ProfileGallery)
     app.add_directive("profile-schema", ProfileSchemaTable)
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
+    app.add_node(profile_card, html=(visit_profile_card, None))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 5: one environment serves every format, so environments saved per format are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}
+    # env_version 6: the gallery's cards are profile_card nodes, so environments saved with the
+    # earlier cards are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 6}
