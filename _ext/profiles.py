@@ -293,32 +293,44 @@ def placing(data: dict) -> str:
 
 
 class profile_card(nodes.General, nodes.Element):
-    """A profile's card in the gallery, as read: its name, placing and summary as paragraphs (so
-    that typographic quotes and the search index treat them as the page's text), and as attributes
-    its page, the values the filters match and whose initials it shows. The site's card around them
-    (monogram, link, boxes) is made as the gallery is written (``visit_profile_card``): Sphinx
-    writes the gallery again whenever it writes a profile the gallery lists, and at a thousand
-    profiles a tree of every card's parts cost the live preview seconds on each save."""
+    """A profile's card in the gallery, one node: its page, the values the filters match, whose
+    initials it shows, and its name, placing and summary as read (``CardText``). The site's card
+    (monogram, link, boxes) is made as the gallery is written (``visit_profile_card``), the ePub's
+    and the PDFs' line of a list by ``GalleryAsLists``. Sphinx writes the gallery again whenever it
+    writes a profile the gallery lists (every save in the live preview), and every node of its tree
+    is walked by each post-transform: at a thousand profiles, a tree of every card's parts cost
+    seconds a save."""
 
 
 def card(docname: str, data: dict) -> profile_card:
+    """A card whose text is still to be read (paragraphs, which ``CardText`` takes the text of)."""
     role = placing(data)
     return profile_card(
         "",
-        nodes.paragraph(data["name"], data["name"], classes=["profile-card-name"]),
-        nodes.paragraph(role, role, classes=["profile-card-role"]),
-        nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"]),
+        *(nodes.paragraph(text, text) for text in (data["name"], role, data["summary"])),
         docname=docname,
         filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS},
         person={"name": data["name"], "name_native": data.get("name_native")},  # what initials() reads
     )
 
 
+class CardText(SphinxTransform):
+    """Each card keeps its name, placing and summary as read, typographic quotes and all (after
+    Sphinx's smart quotes, 750, have changed its paragraphs), and drops the paragraphs: the text is
+    the profiles' own, which their pages show and Sphinx's search indexes there."""
+
+    default_priority = 760
+
+    def apply(self) -> None:
+        for card in list(self.document.findall(profile_card)):
+            card["name"], card["placing"], card["summary"] = (child.astext() for child in card.children)
+            card.clear()
+
+
 def list_entry(card: profile_card) -> nodes.list_item:
-    """A card as a line of a list: its linked name, then where they work and the summary (as read,
-    typographic quotes and all)."""
-    name, role, summary = (child.astext() for child in card.children)
-    return nodes.list_item("", nodes.paragraph("", "", doc_link(card["docname"], name), nodes.Text(f": {role}. {summary}")))
+    """A card as a line of a list: its linked name, then where they work and the summary."""
+    line = nodes.paragraph("", "", doc_link(card["docname"], card["name"]), nodes.Text(f": {card['placing']}. {card['summary']}"))
+    return nodes.list_item("", line)
 
 
 class ProfileGallery(SphinxDirective):
@@ -409,18 +421,22 @@ written_cards: dict[tuple, str] = {}
 def site_card(card: profile_card) -> filterable:
     """The card as the site shows it: the monogram, then the name linked to the page (as Sphinx
     resolves a link to a document), the placing and the summary."""
-    name, role, summary = (child.deepcopy() for child in card.children)
-    text = name.astext()
-    name[:] = [nodes.reference("", "", nodes.inline(text, text, classes=["doc"]), internal=True, refuri=card["refuri"])]
+    link = nodes.reference("", "", nodes.inline(card["name"], card["name"], classes=["doc"]), internal=True, refuri=card["refuri"])
     item = filterable(classes=["profile-card"], filters=card["filters"])
     item += initials(card["person"])
-    item += nodes.container("", name, role, summary, classes=["profile-card-body"])
+    item += nodes.container(
+        "",
+        nodes.paragraph("", "", link, classes=["profile-card-name"]),
+        nodes.paragraph(card["placing"], card["placing"], classes=["profile-card-role"]),
+        nodes.paragraph(card["summary"], card["summary"], classes=["profile-card-summary"]),
+        classes=["profile-card-body"],
+    )
     return item
 
 
 def visit_profile_card(self, node: profile_card) -> None:
     """Writes the card once for each address it is linked from while what it shows is unchanged."""
-    key = (self.builder.name, repr(node.attributes), tuple(child.astext() for child in node.children))
+    key = (self.builder.name, repr(node.attributes))
     if key not in written_cards:
         start = len(self.body)
         site_card(node).walkabout(self)
@@ -480,6 +496,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-check-consistency", check_duplicates)
     app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
+    app.add_transform(CardText)
     app.add_post_transform(GalleryAsLists)
     app.add_post_transform(CardLinks)
     app.add_role("cite", CiteRole())
@@ -489,6 +506,6 @@ def setup(app: Sphinx) -> dict:
     app.add_node(profile_card, html=(visit_profile_card, None))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 6: the gallery's cards are profile_card nodes, so environments saved with the
+    # env_version 7: the gallery's cards are profile_card nodes, so environments saved with the
     # earlier cards are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 6}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 7}
