@@ -74,7 +74,10 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
             with tab.expect_navigation(timeout=60_000):
                 page.write_text(original + "\nA sentence saved in the preview.\n", "utf-8")
             assert "A sentence saved in the preview." in tab.content()
-            assert "A sentence saved in the preview." in preview.get(f"{PAGE}.html")
+            saved = preview.get(f"{PAGE}.html")
+            assert "A sentence saved in the preview." in saved
+            # As a build writes it: without the scripts other pages of the first build added for themselves.
+            assert "coupon.js" not in saved and "gallery-filters.js" not in saved
 
         # 2. Broken front matter: the mistake is reported with file and line, and the server stays up.
         page.write_text(original.replace("status: sketch", "status: finished", 1), "utf-8")
