@@ -382,16 +382,13 @@ class GalleryAsLists(SphinxPostTransform):
             group.parent[at:at + 1] = [*(child for child in group.children if child is not grid), entries]
 
 
-class CardLinks(SphinxPostTransform):
+def link_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """On the site, each card's link: its page's address relative to the gallery's, as Sphinx
-    resolves a link to a document (written by ``visit_profile_card``)."""
-
-    default_priority = 10  # with Sphinx's references
-    builders = SITE_BUILDERS
-
-    def run(self) -> None:
-        for card in self.document.findall(profile_card):
-            card["refuri"] = self.app.builder.get_relative_uri(self.env.docname, card["docname"])
+    resolves a link to a document (written by ``visit_profile_card``; doctree-resolved, which
+    hands over the builder, where a post-transform would have to reach for it)."""
+    if app.builder.name in SITE_BUILDERS:
+        for card in doctree.findall(profile_card):
+            card["refuri"] = app.builder.get_relative_uri(docname, card["docname"])
 
 
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
@@ -494,11 +491,11 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", read_front_matter)
     app.connect("env-get-outdated", gallery_outdated)
     app.connect("env-check-consistency", check_duplicates)
+    app.connect("doctree-resolved", link_cards)
     app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
     app.add_transform(CardText)
     app.add_post_transform(GalleryAsLists)
-    app.add_post_transform(CardLinks)
     app.add_role("cite", CiteRole())
     app.add_directive("profile-gallery", ProfileGallery)
     app.add_directive("profile-schema", ProfileSchemaTable)
