@@ -314,25 +314,44 @@ def placing(data: dict) -> str:
     return ", ".join(filter(None, (data["role"], data["organisation"] or data.get("area"), data["country"])))
 
 
-def card(docname: str, data: dict) -> filterable:
-    item = filterable(classes=["profile-card"], filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS})
-    item += initials(data)
-    body = nodes.container(classes=["profile-card-body"])
-    body += nodes.paragraph("", "", doc_link(docname, data["name"]), classes=["profile-card-name"])
+class profile_card(nodes.General, nodes.Element):
+    """A profile's card in the gallery, one node: its page, the values the filters match, whose
+    initials it shows, and its name, placing and summary as read (``CardText``). The site's card
+    (monogram, link, boxes) is made as the gallery is written (``visit_profile_card``), the ePub's
+    and the PDFs' line of a list by ``GalleryAsLists``. Sphinx writes the gallery again whenever it
+    writes a profile the gallery lists (every save in the live preview), and every node of its tree
+    is walked by each post-transform: at a thousand profiles, a tree of every card's parts cost
+    seconds a save."""
+
+
+def card(docname: str, data: dict) -> profile_card:
+    """A card whose text is still to be read (paragraphs, which ``CardText`` takes the text of)."""
     role = placing(data)
-    body += nodes.paragraph(role, role, classes=["profile-card-role"])
-    body += nodes.paragraph(data["summary"], data["summary"], classes=["profile-card-summary"])
-    item += body
-    return item
+    return profile_card(
+        "",
+        *(nodes.paragraph(text, text) for text in (data["name"], role, data["summary"])),
+        docname=docname,
+        filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS},
+        person={"name": data["name"], "name_native": data.get("name_native")},  # what initials() reads
+    )
 
 
-def list_entry(card: filterable) -> nodes.list_item:
-    """A card as a line of a list: its linked name, then where they work and the summary (as read,
-    typographic quotes and all)."""
-    name, role, summary = (next(node for node in card.findall(nodes.paragraph) if part in node["classes"])
-                           for part in ("profile-card-name", "profile-card-role", "profile-card-summary"))
-    line = nodes.paragraph("", "", *name.children)
-    line += nodes.Text(f": {role.astext()}. {summary.astext()}")
+class CardText(SphinxTransform):
+    """Each card keeps its name, placing and summary as read, typographic quotes and all (after
+    Sphinx's smart quotes, 750, have changed its paragraphs), and drops the paragraphs: the text is
+    the profiles' own, which their pages show and Sphinx's search indexes there."""
+
+    default_priority = 760
+
+    def apply(self) -> None:
+        for card in list(self.document.findall(profile_card)):
+            card["name"], card["placing"], card["summary"] = (child.astext() for child in card.children)
+            card.clear()
+
+
+def list_entry(card: profile_card) -> nodes.list_item:
+    """A card as a line of a list: its linked name, then where they work and the summary."""
+    line = nodes.paragraph("", "", doc_link(card["docname"], card["name"]), nodes.Text(f": {card['placing']}. {card['summary']}"))
     return nodes.list_item("", line)
 
 
@@ -386,6 +405,15 @@ class GalleryAsLists(SphinxPostTransform):
             group.parent[at:at + 1] = [*(child for child in group.children if child is not grid), entries]
 
 
+def link_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the site, each card's link: its page's address relative to the gallery's, as Sphinx
+    resolves a link to a document (written by ``visit_profile_card``; doctree-resolved, which
+    hands over the builder, where a post-transform would have to reach for it)."""
+    if app.builder.name in SITE_BUILDERS:
+        for card in doctree.findall(profile_card):
+            card["refuri"] = app.builder.get_relative_uri(docname, card["docname"])
+
+
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
     """Profiles and galleries load their styles (the site and the ePub: no other page pays for
     them), galleries on the site their filters' script."""
@@ -403,6 +431,39 @@ def visit_filterable(self, node: filterable) -> None:
 
 def depart_filterable(self, node: filterable) -> None:
     self.body.append("</div>\n")
+
+
+# The site's cards already written, by what they show and the address their link is relative to;
+# kept across the builds of one process (the live preview), since the key holds all they show.
+written_cards: dict[tuple, str] = {}
+
+
+def site_card(card: profile_card) -> filterable:
+    """The card as the site shows it: the monogram, then the name linked to the page (as Sphinx
+    resolves a link to a document), the placing and the summary."""
+    link = nodes.reference("", "", nodes.inline(card["name"], card["name"], classes=["doc"]), internal=True, refuri=card["refuri"])
+    item = filterable(classes=["profile-card"], filters=card["filters"])
+    item += initials(card["person"])
+    item += nodes.container(
+        "",
+        nodes.paragraph("", "", link, classes=["profile-card-name"]),
+        nodes.paragraph(card["placing"], card["placing"], classes=["profile-card-role"]),
+        nodes.paragraph(card["summary"], card["summary"], classes=["profile-card-summary"]),
+        classes=["profile-card-body"],
+    )
+    return item
+
+
+def visit_profile_card(self, node: profile_card) -> None:
+    """Writes the card once for each address it is linked from while what it shows is unchanged."""
+    key = (self.builder.name, repr(node.attributes))
+    if key not in written_cards:
+        start = len(self.body)
+        site_card(node).walkabout(self)
+        written_cards[key] = "".join(self.body[start:])
+        del self.body[start:]
+    self.body.append(written_cards[key])
+    raise nodes.SkipNode
 
 
 def visit_gallery_filters(self, node: gallery_filters) -> None:
@@ -453,14 +514,18 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", read_front_matter)
     app.connect("env-get-outdated", gallery_outdated)
     app.connect("env-check-consistency", check_duplicates)
+    app.connect("doctree-resolved", link_cards)
     app.connect("html-page-context", add_assets)
     app.add_transform(ProfilePage)
+    app.add_transform(CardText)
     app.add_post_transform(GalleryAsLists)
     app.add_role("cite", CiteRole())
     app.add_directive("profile-gallery", ProfileGallery)
     app.add_directive("profile-schema", ProfileSchemaTable)
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
+    app.add_node(profile_card, html=(visit_profile_card, None))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 5: one environment serves every format, so environments saved per format are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}
+    # env_version 7: the gallery's cards are profile_card nodes, so environments saved with the
+    # earlier cards are read afresh.
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 7}

@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from browser_site import chromium
 
 from conftest import ROOT, still_running
@@ -74,7 +76,10 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
             with tab.expect_navigation(timeout=60_000):
                 page.write_text(original + "\nA sentence saved in the preview.\n", "utf-8")
             assert "A sentence saved in the preview." in tab.content()
-            assert "A sentence saved in the preview." in preview.get(f"{PAGE}.html")
+            saved = preview.get(f"{PAGE}.html")
+            assert "A sentence saved in the preview." in saved
+            # As a build writes it: without the scripts other pages of the first build added for themselves.
+            assert "coupon.js" not in saved and "gallery-filters.js" not in saved
 
         # 2. Broken front matter: the mistake is reported with file and line, and the server stays up.
         page.write_text(original.replace("status: sketch", "status: finished", 1), "utf-8")
@@ -87,7 +92,17 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
         page.write_text(original + "\nA sentence after the fix.\n", "utf-8")
         preview.wait_for(lambda: "A sentence after the fix." in preview.get(f"{PAGE}.html"), "recovered page")
 
-        # 4. The vocabulary is read once per process: changing it restarts the preview, which
+        # 4. A new name and summary: the gallery, whose cards the preview keeps written between
+        #    saves, shows them in place of the old ones.
+        renamed = original.replace("name: Uma Mahadevan", "name: Uma Mahadevan, retitled", 1)
+        page.write_text(renamed.replace("summary: Uma Mahadevan, a senior", "summary: Uma Mahadevan, a changed senior", 1), "utf-8")
+        preview.wait_for(lambda: "a changed senior" in preview.get("profiles/index.html"), "gallery with the new summary")
+        cards = BeautifulSoup(preview.get("profiles/index.html"), "html.parser").select(".profile-card")
+        [card] = [card for card in cards if card.find("a", href="uma-mahadevan.html")]
+        assert card.select_one(".profile-card-name").get_text() == "Uma Mahadevan, retitled"
+        assert card.select_one(".profile-card-summary").get_text().startswith("Uma Mahadevan, a changed senior")
+
+        # 5. The vocabulary is read once per process: changing it restarts the preview, which
         #    then checks every profile against the new one.
         vocabulary = project / "_data" / "profile_vocabulary.yaml"
         vocabulary.write_text(vocabulary.read_text("utf-8").replace("  - local administration\n", ""), "utf-8")

@@ -41,10 +41,22 @@ class Builds:
         self.prefix = f"{os.getpid()}.{time.time_ns()}"
         self.count = 0
         self.app: Sphinx | None = None
+        self.assets: tuple[list, list] = ([], [])  # the stylesheets and scripts every page loads
 
     @property
     def latest(self) -> str:
         return f"{self.prefix}.{self.count}"
+
+    def start_again(self, app: Sphinx) -> None:
+        """What Sphinx keeps from one build to the next of an application, which a second build
+        would wrongly carry over (sphinx-build never builds twice)."""
+        # A stylesheet or script a page adds for itself (html-page-context) is also kept for every
+        # page of the next build: the preview would load the coupon's script on every page.
+        app.registry.css_files[:], app.registry.js_files[:] = (list(files) for files in self.assets)
+        # Every picture written since the process started, which the builder copies again at each
+        # build (a thousand portraits at every save); they are in place, and a page written again
+        # notes its own anew.
+        app.builder.images.clear()
 
     def build(self) -> None:
         start = time.perf_counter()
@@ -55,6 +67,9 @@ class Builds:
                     status=None, warning=sys.stderr, parallel=0,
                     tags=["preview"],  # extensions skip what only the published site needs
                 )
+                self.assets = list(self.app.registry.css_files), list(self.app.registry.js_files)
+            else:
+                self.start_again(self.app)
             self.app.build()
         except Exception as error:  # noqa: BLE001 - any failure is the contributor's to see
             print(f"preview: the build failed: {error}\n  Fix it and save again; the last good pages stay served.", file=sys.stderr, flush=True)
