@@ -8,9 +8,11 @@ with Furo's ``search.html``) does not:
 * **What is indexed**: each document's text (``data-pagefind-body`` around it, so the sidebar,
   footer and the pages the build makes are left out) and, on a profile, its role, organisation
   and country as metadata, which ``_static/search.js`` shows with their labels ("Role: ...").
-* **The index**, written into the site's ``pagefind/`` folder once the pages are final
-  (build-finished, after ``csp``), replaced whole so that an incremental build gives the same
-  files as a clean one. Every page links it relatively, so the site works from any folder.
+* **The index**, written into the site's ``pagefind/`` folder at the end of the build
+  (build-finished), replaced whole so that an incremental build gives the same files as a clean
+  one. It is made from each page's indexed part, kept as the page is written (``indexed_pages``),
+  not from the site's pages, whose sidebars and headers made Pagefind read ten times the bytes.
+  Every page links it relatively, so the site works from any folder.
 * **The search page**: ``_templates/search.html`` shows Pagefind's results in Furo's page, in
   place of Sphinx's (the sidebar's box already leads there).
 
@@ -62,13 +64,24 @@ def mark_page(app: Sphinx, pagename: str, templatename: str, context: dict, doct
         for number, (label, values) in enumerate(shown, 1)
     )
     context["body"] = f"<div data-pagefind-body>{facts}{context['body']}</div>"
+    # What Pagefind indexes of the page, kept beside the environment (indexed_pages).
+    kept = indexed_pages(app) / f"{pagename}.html"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(f'<!DOCTYPE html><html lang="{app.config.language}"><head></head><body>{context["body"]}</body></html>', "utf-8")
+
+
+def indexed_pages(app: Sphinx) -> Path:
+    """Each page's indexed part, as written with it. Pagefind indexes these, not the site's pages:
+    it reads a tenth of the bytes (no sidebar, header, footer) and gives the same index. Kept with
+    the environment, so a page not written again keeps its part, and not published."""
+    return Path(app.doctreedir) / "pagefind-pages" / app.builder.name
 
 
 def bundle(app: Sphinx) -> Path:
     return Path(app.outdir) / app.config.search_bundle
 
 
-async def write_index(site: Path, output: Path, config) -> int:
+async def write_index(pages: Path, output: Path, config) -> int:
     from pagefind.index import IndexConfig, PagefindIndex
 
     settings = IndexConfig(
@@ -78,24 +91,27 @@ async def write_index(site: Path, output: Path, config) -> int:
         output_path=str(output),
     )
     async with PagefindIndex(settings) as index:
-        result = await index.add_directory(str(site))
+        result = await index.add_directory(str(pages))
     return result["page_count"]
 
 
-def index_site(site: Path, output: Path, config) -> tuple[int, float]:
-    """Index the built site into ``output`` (replaced whole); the pages indexed and the seconds."""
+def index_site(pages: Path, output: Path, config) -> tuple[int, float]:
+    """Index the folder ``pages`` into ``output`` (replaced whole); the pages indexed and the seconds."""
     start = time.perf_counter()
     shutil.rmtree(output, ignore_errors=True)
-    pages = asyncio.run(write_index(site, output, config))
+    indexed = asyncio.run(write_index(pages, output, config))
     for name in UNUSED:
         (output / name).unlink(missing_ok=True)
-    return pages, time.perf_counter() - start
+    return indexed, time.perf_counter() - start
 
 
 def build_index(app: Sphinx, exception: Exception | None) -> None:
     if exception or not enabled(app):
         return
-    pages, seconds = index_site(Path(app.outdir), bundle(app), app.config)
+    for kept in indexed_pages(app).rglob("*.html"):  # a removed page leaves the index
+        if kept.relative_to(indexed_pages(app)).with_suffix("").as_posix() not in app.env.all_docs:
+            kept.unlink()
+    pages, seconds = index_site(indexed_pages(app), bundle(app), app.config)
     if not pages:
         logger.warning("search: Pagefind indexed no page (is data-pagefind-body written?)", type="search")
     logger.info(f"search: Pagefind indexed {pages} pages in {seconds:.1f} s")
@@ -107,6 +123,6 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("search_exclude_selectors", [], "html", types=[list])
     # Before site_theme drops the assets a page does not use (800), and Furo's handler (500).
     app.connect("html-page-context", mark_page, priority=450)
-    # After csp (990): the pages are final.
+    # Last, once every page and its indexed part are written.
     app.connect("build-finished", build_index, priority=995)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
