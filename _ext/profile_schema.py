@@ -18,7 +18,9 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 VOCABULARY_FILE = Path(__file__).parent.parent / "_data" / "profile_vocabulary.yaml"
-VOCABULARY = yaml.safe_load(VOCABULARY_FILE.read_text("utf-8"))
+# As read when the process started (the live preview restarts when it changes).
+VOCABULARY_SOURCE = VOCABULARY_FILE.read_bytes()
+VOCABULARY = yaml.safe_load(VOCABULARY_SOURCE.decode("utf-8"))
 REGIONS: tuple[str, ...] = tuple(VOCABULARY["regions"])
 SECTORS: tuple[str, ...] = tuple(VOCABULARY["sectors"])
 STATUSES = ("outline", "sketch", "full")

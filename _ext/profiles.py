@@ -52,9 +52,13 @@ def profile_data(env: BuildEnvironment, docname: str) -> dict | None:
 
 
 def fingerprint(text: str) -> str:
-    """A short digest of a page's front matter (``text`` is the whole page)."""
+    """A short digest of a page's front matter (``text`` is the whole page) and of the vocabulary
+    it was checked against: a changed vocabulary makes every profile's kept data out of date, also
+    for a gallery read before the profiles in the same build."""
     yaml_text, _ = profile_schema.split_front_matter(text)
-    return hashlib.blake2b((yaml_text or "").encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(profile_schema.VOCABULARY_SOURCE, digest_size=16)
+    digest.update((yaml_text or "").encode())
+    return digest.hexdigest()
 
 
 def gallery_data(env: BuildEnvironment, docname: str, path: Path) -> dict | None:

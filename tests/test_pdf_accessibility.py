@@ -142,6 +142,7 @@ def test_figures_have_alt_text(build):
             for alt in figures(pdf):
                 assert alt.strip(), f"{path.name}: a figure without alt text"
                 checked += 1
+    assert checked, "no figure was checked (the companion's cover is one)"
 
 
 # WeasyPrint writes an empty ToUnicode entry (``<>``) for each glyph after the first of a shaped
