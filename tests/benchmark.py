@@ -4,8 +4,10 @@ For each N, a copy of the project with N synthetic profiles (beside the ten real
 tests/synthetic.py) is built by the project's own Makefile, and the script prints: the clean
 build time and peak memory of each format (one environment, as in ``make``: the site's build
 reads the sources for all three) and of ``make`` as a whole, the rebuild after editing one profile
-(the site alone, and ``make`` as a whole) and after renaming one (the site alone), a no-op ``make``, the live preview through ``make serve`` (from saving a
-profile to the served page showing it), the first visit's compressed bytes, and the output sizes.
+(the site alone, and ``make`` as a whole) and after renaming one (the site alone), a no-op
+``make``, the live preview through ``make serve`` (from saving a profile to the served page
+showing it, and to the open tab in Chromium showing it), the first visit's compressed bytes, and
+the output sizes.
 Then, for each figure, how it grows with N (the exponent of a power-law fit). Usage:
 
     make bench                      # N = 10, 100, 1000
@@ -84,9 +86,11 @@ def edits(project: Path, page: Path, command: list[str], change=None) -> float:
     return sorted(samples)[1]
 
 
-def preview(project: Path, page: Path) -> float:
-    """``make serve`` as a contributor runs it: the median of three saves of ``page``, each from
-    the save to the served page showing it."""
+def preview(project: Path, page: Path) -> dict[str, float]:
+    """``make serve`` as a contributor runs it, three saves of ``page``: the median time from the
+    save to the served page showing it, and to the open tab showing it (reloaded by itself)."""
+    from browser_site import chromium
+
     server = Preview(project, free_port())
     address = page.relative_to(project).with_suffix(".html").as_posix()
 
@@ -98,15 +102,21 @@ def preview(project: Path, page: Path) -> float:
 
     try:
         server.wait_for(lambda: "Preview at " in server.text(), "first build", timeout=1800)
-        samples = []
-        for attempt in range(3):
-            sentence = f"A sentence saved in the preview ({attempt})."
-            time.sleep(0.5)  # the previous build's writing is over
-            start = time.perf_counter()
-            page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
-            server.wait_for(lambda: shows(sentence), "saved page", timeout=300)
-            samples.append(time.perf_counter() - start)
-        return statistics.median(samples)
+        served, reloaded = [], []
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.goto(server.url + address)
+            for attempt in range(3):
+                sentence = f"A sentence saved in the preview ({attempt})."
+                time.sleep(0.5)  # the previous build's writing is over
+                start = time.perf_counter()
+                page.write_text(page.read_text("utf-8") + f"\n{sentence}\n", "utf-8")
+                server.wait_for(lambda: shows(sentence), "saved page", timeout=300, every=0.01)
+                served.append(time.perf_counter() - start)
+                tab.wait_for_function(f"() => document.body && document.body.textContent.includes({sentence!r})", timeout=300_000, polling=10)
+                reloaded.append(time.perf_counter() - start)
+        return {"preview (make serve): save to served page s": statistics.median(served),
+                "preview (make serve): save to reloaded tab s": statistics.median(reloaded)}
     finally:
         server.stop()
 
@@ -180,7 +190,7 @@ def measure(count: int) -> dict[str, float]:
         shutil.copytree(ROOT, project, ignore=PROJECT_FILES)
         pages = synthetic.populate(project, count)
         if os.environ.get("ONLY") == "preview":
-            figures["preview (make serve): save to page s"] = preview(project, pages[count // 2])
+            figures.update(preview(project, pages[count // 2]))
             print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
             return figures
         work = project / "_build" / "work"
@@ -207,7 +217,7 @@ def measure(count: int) -> dict[str, float]:
         figures["edit: PDFs re-rendered"] = float(re.search(r"rendering (\d+) of", log).group(1))
         figures["no-op make s"] = min(timed(make(project, "all"), project)[0] for _ in range(3))
 
-        figures["preview (make serve): save to page s"] = preview(project, edited)
+        figures.update(preview(project, edited))
 
         site = project / "_build" / "html"
         figures["first visit, compressed KB"] = first_visit_kb(site)

@@ -44,12 +44,12 @@ class Preview:
     def text(self) -> str:
         return "".join(self.output)
 
-    def wait_for(self, condition, what: str, timeout: float = 60) -> None:
+    def wait_for(self, condition, what: str, timeout: float = 60, every: float = 0.1) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
             assert self.process.poll() is None, f"make serve stopped ({what}):\n{self.text()}"
             assert time.monotonic() < deadline, f"no {what} after {timeout} s:\n{self.text()}"
-            time.sleep(0.1)
+            time.sleep(every)
 
     def get(self, path: str) -> str:
         with urllib.request.urlopen(self.url + path, timeout=10) as response:
@@ -72,9 +72,18 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
         with chromium() as browser:
             tab = browser.new_page()
             tab.goto(preview.url + f"{PAGE}.html")
-            # 1. A text edit: the served page shows it, and the open page reloads by itself.
+            # 1. A text edit: the served page shows it, and the open page reloads by itself, told
+            #    by a request for a newer build that is answered only once there is one.
+            latest = preview.get("_preview/build?after=")
+            answer = []
+            waiting = threading.Thread(target=lambda: answer.append(preview.get(f"_preview/build?after={latest}")))
+            waiting.start()
+            time.sleep(1)
+            assert not answer, "a newer build was announced before any save"
             with tab.expect_navigation(timeout=60_000):
                 page.write_text(original + "\nA sentence saved in the preview.\n", "utf-8")
+            waiting.join(timeout=30)
+            assert answer and answer[0] != latest
             assert "A sentence saved in the preview." in tab.content()
             saved = preview.get(f"{PAGE}.html")
             assert "A sentence saved in the preview." in saved
