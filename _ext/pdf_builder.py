@@ -12,6 +12,7 @@ are unchanged is not typeset again (``.pdf-cache.json``).
 import hashlib
 import json
 import logging as logging_
+import multiprocessing
 import os
 import posixpath
 import random
@@ -443,7 +444,11 @@ class PdfBuilder(SingleFileHTMLBuilder):
         logger.info(f"pdf: rendering {len(pending)} of {len(jobs)} PDFs ({len(jobs) - len(pending)} unchanged)")
         if pending:
             start = time.perf_counter()
-            with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1)) as pool:
+            # Workers started afresh, not forked from this process: a fork starts with this
+            # process's memory (the environment and the book's tree, 0.45 GB at 1,000 profiles)
+            # beside its own layout, and with whatever state this process holds.
+            fresh = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=min(len(pending), os.cpu_count() or 1), mp_context=fresh) as pool:
                 futures = {stem: pool.submit(render, *arguments) for stem, arguments in pending}
                 seconds = {}
                 for stem, future in futures.items():
