@@ -55,7 +55,7 @@ class Builds:
         # Unique across restarts of the process, so a page from before a restart reloads too.
         self.prefix = f"{os.getpid()}.{time.time_ns()}"
         self.count = 0
-        self.newer = threading.Condition()  # notified when a build is done
+        self.newer = threading.Condition()  # notified when a build has written its pages
         self.app: Sphinx | None = None
         self.assets: tuple[list, list] = ([], [])  # the stylesheets and scripts every page loads
 
