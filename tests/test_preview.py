@@ -85,6 +85,20 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
             waiting.join(timeout=30)
             assert answer and answer[0] != latest
             assert "A sentence saved in the preview." in tab.content()
+
+            # A hidden tab gives up its held request (a browser opens at most six to one server)
+            # and asks again once shown.
+            asked, dropped = [], []
+            tab.on("request", lambda request: "/_preview/build" in request.url and asked.append(request.url))
+            tab.on("requestfailed", lambda request: "/_preview/build" in request.url and dropped.append(request.url))
+            hide = """(hidden) => { Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
+                                document.dispatchEvent(new Event("visibilitychange")); }"""
+            tab.evaluate(hide, True)
+            tab.wait_for_timeout(1000)
+            assert dropped and not asked, (dropped, asked)
+            tab.evaluate(hide, False)
+            tab.wait_for_timeout(1000)
+            assert asked, "the tab did not ask again once shown"
             saved = preview.get(f"{PAGE}.html")
             assert "A sentence saved in the preview." in saved
             # As a build writes it: without the scripts other pages of the first build added for themselves.
