@@ -17,7 +17,7 @@ with Furo's ``search.html``) does not:
   place of Sphinx's (the sidebar's box already leads there).
 
 The live preview (the ``preview`` tag) keeps Sphinx's search and builds no Pagefind index: indexing
-the whole site on every save would cost 3.7 s at 1,000 profiles (``make bench``).
+the whole site on every save would cost 3.8 s at 1,000 profiles (``make bench``).
 """
 
 import asyncio

@@ -93,11 +93,12 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
             tab.on("requestfailed", lambda request: "/_preview/build" in request.url and dropped.append(request.url))
             hide = """(hidden) => { Object.defineProperty(document, "hidden", { value: hidden, configurable: true });
                                 document.dispatchEvent(new Event("visibilitychange")); }"""
-            tab.evaluate(hide, True)
-            tab.wait_for_timeout(1000)
+            with tab.expect_event("requestfailed", lambda request: "/_preview/build" in request.url, timeout=10_000):
+                tab.evaluate(hide, True)
+            tab.wait_for_timeout(1000)  # time for a request it should not make
             assert dropped and not asked, (dropped, asked)
-            tab.evaluate(hide, False)
-            tab.wait_for_timeout(1000)
+            with tab.expect_request(lambda request: "/_preview/build" in request.url, timeout=10_000):
+                tab.evaluate(hide, False)
             assert asked, "the tab did not ask again once shown"
             saved = preview.get(f"{PAGE}.html")
             assert "A sentence saved in the preview." in saved

@@ -38,9 +38,10 @@ IGNORED_DIRS = {"_build", "tests", "tools", *DefaultFilter.ignore_dirs}
 # (a browser opens at most six at a time to one server), and asks again when shown.
 RELOAD_SCRIPT = """<script>(async (build) => { for (;;) {
   if (document.hidden) await new Promise((shown) => document.addEventListener("visibilitychange", shown, { once: true }));
-  const hidden = new AbortController();
-  document.addEventListener("visibilitychange", () => hidden.abort(), { once: true });
+  const hidden = new AbortController(), drop = () => hidden.abort();
+  document.addEventListener("visibilitychange", drop);
   const latest = await fetch("/_preview/build?after=" + build, { cache: "no-store", signal: hidden.signal }).then((answer) => answer.text(), () => null);
+  document.removeEventListener("visibilitychange", drop);
   if (latest && latest !== build) return location.reload();
   if (!latest && !document.hidden) await new Promise((wait) => setTimeout(wait, 500));
 } })("BUILD");</script>"""
