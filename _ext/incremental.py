@@ -67,8 +67,6 @@ def to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
         for output in page.parent.glob(page.name + ".*"):
             logger.info(f"removing {output.relative_to(app.outdir)} (its page was removed)")
             output.unlink()
-    if removed:
-        Path(app.outdir, "searchindex.js").unlink(missing_ok=True)
     if removed or now["sidebar"] != before["sidebar"]:
         return sorted(now["pages"])
     old = before["pages"]

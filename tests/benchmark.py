@@ -18,7 +18,7 @@ Then, for each figure, how it grows with N (the exponent of a power-law fit). Us
 The search is measured on a copy of its own whose synthetic profiles are prose (sentences of the
 real profiles, varied: synthetic.populate(prose=True)), since one repeated sentence would keep any
 index small: the compressed bytes a first one-word query transfers in Chromium (Pagefind's files
-and the search page's script), Pagefind's index time, and Sphinx's searchindex.js for comparison.
+and the search page's script), and Pagefind's index time.
 """
 
 from __future__ import annotations
@@ -174,8 +174,6 @@ def search_figures(count: int) -> dict[str, float]:
                      if ("/pagefind/" in r.url or "/search.js" in r.url) and (body := r.body())]
             context.close()
         figures["search: first query, compressed KB"] = sum(query) / 1024
-        figures["search: Sphinx searchindex.js KB"] = size_mb(site / "searchindex.js") * 1e3
-        figures["search: Sphinx searchindex.js, compressed KB"] = compressed_kb(site / "searchindex.js")
         figures["search: Pagefind bundle MB"] = size_mb(site / "pagefind")
     print(f"  N={count}: " + "; ".join(f"{name} {value:.2f}" for name, value in figures.items()), flush=True)
     return figures

@@ -12,7 +12,8 @@ blocked (tests/browser_site.py), its Content Security Policy enforced:
   search load nothing of it;
 * by keyboard at 375 and 1280 px, light and dark: type, Enter, Tab to the first result;
 * from any folder: the site served under another path still searches;
-* the live preview (tag ``preview``) keeps Sphinx's search and writes no Pagefind index.
+* Sphinx's own index (``searchindex.js``) is not written, in the site or the live preview;
+* the live preview (tag ``preview``) writes no Pagefind index, and its search page says it does not search.
 
 axe-core checks the search page with its results in tests/test_browser.py (every page, every mode).
 """
@@ -190,10 +191,21 @@ def test_synthetic_names_in_every_script(synthetic_site, browser, query, number)
     assert_finds(browser, synthetic_site, query, f"profiles/synthetic-person-{number:04d}.html")
 
 
-def test_the_preview_keeps_sphinx_search(project):
+def test_the_site_has_no_sphinx_search_index(build):
+    assert (build.html / "search.html").is_file()
+    assert not (build.html / "searchindex.js").exists()
+    page = BeautifulSoup((build.html / "search.html").read_text("utf-8"), "html.parser")
+    assert page.select_one("form.pagefind-search input#pagefind-query")
+    assert not [tag["src"] for tag in page.find_all("script", src=True) if "searchindex" in tag["src"] or "searchtools" in tag["src"]]
+
+
+def test_the_preview_says_it_does_not_search(project):
     result = sphinx(project, "html", "-t", "preview")
     assert result.returncode == 0, result.stderr
     html = project / "_build" / "html"
-    scripts = [tag["src"] for tag in BeautifulSoup((html / "search.html").read_text("utf-8"), "html.parser").find_all("script", src=True)]
-    assert any(src.startswith("searchindex.js") for src in scripts), scripts
+    page = BeautifulSoup((html / "search.html").read_text("utf-8"), "html.parser")
+    assert "The live preview does not search" in page.select_one("article").get_text(" ", strip=True)
+    assert page.select_one("article a[href='profiles/index.html']")
+    assert not [tag["src"] for tag in page.find_all("script", src=True) if "search" in tag["src"]]
     assert not (html / "pagefind").exists()
+    assert not (html / "searchindex.js").exists()
