@@ -14,6 +14,7 @@ the profiles whose front matter changed since they were read.
 import hashlib
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from docutils import nodes
 from sphinx import addnodes
@@ -318,44 +319,66 @@ def placing(data: dict) -> str:
     return ", ".join(filter(None, (data["role"], data["organisation"] or data.get("area"), data["country"])))
 
 
+class Card(NamedTuple):
+    """A profile as its gallery card shows it: the name, placing and summary as read (typographic
+    quotes and all); the values the filters match; the name as given, and in its own script
+    (text, language), which the initials are taken from. Hashable: it keys the written cards."""
+
+    docname: str
+    name: str
+    placing: str
+    summary: str
+    filters: tuple[tuple[str, str], ...]
+    given_name: str
+    native_name: tuple[str, str] | None
+
+
 class profile_card(nodes.General, nodes.Element):
-    """A profile's card in the gallery, one node: its page, the values the filters match, whose
-    initials it shows, and its name, placing and summary as read (``CardText``). The site's card
-    (monogram, link, boxes) is made as the gallery is written (``visit_profile_card``), the ePub's
-    and the PDFs' line of a list by ``GalleryAsLists``. Sphinx writes the gallery again whenever it
-    writes a profile the gallery lists (every save in the live preview), and every node of its tree
-    is walked by each post-transform: at a thousand profiles, a tree of every card's parts cost
-    seconds a save."""
+    """A card while its text is read (its name, placing and summary as paragraphs, which Sphinx's
+    smart quotes change): ``CardText`` makes it a ``Card`` of its grid."""
+
+
+class profile_grid(nodes.container):
+    """A group's cards, as data (``cards``), not as nodes. The site's cards (monogram, link,
+    boxes) are made as the gallery is written (``visit_profile_grid``), the ePub's and the PDFs'
+    lines of a list by ``GalleryAsLists``. Sphinx writes the gallery again whenever it writes a
+    profile the gallery lists (every save in the live preview), and each post-transform walks
+    every node of its tree: a node for each card cost 0.07 s a save at 1,000 profiles, a tree of
+    every card's parts seconds."""
 
 
 def card(docname: str, data: dict) -> profile_card:
     """A card whose text is still to be read (paragraphs, which ``CardText`` takes the text of)."""
-    role = placing(data)
+    native = data.get("name_native")
     return profile_card(
         "",
-        *(nodes.paragraph(text, text) for text in (data["name"], role, data["summary"])),
+        *(nodes.paragraph(text, text) for text in (data["name"], placing(data), data["summary"])),
         docname=docname,
-        filters={key: data[key] or NOT_YET_KNOWN for key, _ in FILTERS},
-        person={"name": data["name"], "name_native": data.get("name_native")},  # what initials() reads
+        filters=tuple((key, data[key] or NOT_YET_KNOWN) for key, _ in FILTERS),
+        given_name=data["name"],
+        native_name=(native["text"], native["lang"]) if native else None,
     )
 
 
 class CardText(SphinxTransform):
-    """Each card keeps its name, placing and summary as read, typographic quotes and all (after
-    Sphinx's smart quotes, 750, have changed its paragraphs), and drops the paragraphs: the text is
-    the profiles' own, which their pages show and Sphinx's search indexes there."""
+    """Each grid keeps its cards as data, with their name, placing and summary as read (after
+    Sphinx's smart quotes, 750, have changed their paragraphs), and drops the paragraphs: the text
+    is the profiles' own, which their pages show and the search indexes there."""
 
     default_priority = 760
 
     def apply(self) -> None:
-        for card in list(self.document.findall(profile_card)):
-            card["name"], card["placing"], card["summary"] = (child.astext() for child in card.children)
-            card.clear()
+        for grid in self.document.findall(profile_grid):
+            grid["cards"] = [
+                Card(card["docname"], *(child.astext() for child in card.children), card["filters"], card["given_name"], card["native_name"])
+                for card in grid.children
+            ]
+            grid.clear()
 
 
-def list_entry(card: profile_card) -> nodes.list_item:
+def list_entry(card: Card) -> nodes.list_item:
     """A card as a line of a list: its linked name, then where they work and the summary."""
-    line = nodes.paragraph("", "", doc_link(card["docname"], card["name"]), nodes.Text(f": {card['placing']}. {card['summary']}"))
+    line = nodes.paragraph("", "", doc_link(card.docname, card.name), nodes.Text(f": {card.placing}. {card.summary}"))
     return nodes.list_item("", line)
 
 
@@ -387,7 +410,7 @@ class ProfileGallery(SphinxDirective):
         profiles = [data for members in groups.values() for _, data in members]
         result: list[nodes.Node] = [gallery_filters(options={key: sorted({data[key] or NOT_YET_KNOWN for data in profiles}) for key, _ in FILTERS})]
         for status, members in groups.items():
-            grid = nodes.container("", *(card(*member) for member in members), classes=["profile-grid"])
+            grid = profile_grid("", *(card(*member) for member in members), classes=["profile-grid"])
             result.append(filterable("", *group_heading(self.config, status), grid, classes=["profile-group"], filters={}))
         return [*result, nodes.compound("", toctree, classes=["toctree-wrapper"])]
 
@@ -403,19 +426,19 @@ class GalleryAsLists(SphinxPostTransform):
         for form in list(self.document.findall(gallery_filters)):
             form.parent.remove(form)
         for group in list(self.document.findall(lambda node: isinstance(node, filterable) and "profile-group" in node["classes"])):
-            [grid] = [child for child in group.children if "profile-grid" in child.get("classes", ())]
-            entries = nodes.bullet_list("", *(list_entry(card) for card in grid.children), classes=["profile-list"])
             at = group.parent.index(group)
-            group.parent[at:at + 1] = [*(child for child in group.children if child is not grid), entries]
+            group.parent[at:at + 1] = [
+                nodes.bullet_list("", *map(list_entry, child["cards"]), classes=["profile-list"]) if isinstance(child, profile_grid) else child
+                for child in group.children
+            ]
 
 
 def link_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """On the site, each card's link: its page's address relative to the gallery's, as Sphinx
-    resolves a link to a document (written by ``visit_profile_card``; doctree-resolved, which
-    hands over the builder, where a post-transform would have to reach for it)."""
+    """On the site, the page the cards are linked from (doctree-resolved, which hands over the
+    builder, where a post-transform would have to reach for it)."""
     if app.builder.name in SITE_BUILDERS:
-        for card in doctree.findall(profile_card):
-            card["refuri"] = app.builder.get_relative_uri(docname, card["docname"])
+        for grid in doctree.findall(profile_grid):
+            grid["page"] = docname
 
 
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
@@ -437,36 +460,40 @@ def depart_filterable(self, node: filterable) -> None:
     self.body.append("</div>\n")
 
 
-# The site's cards already written, by what they show and the address their link is relative to;
-# kept across the builds of one process (the live preview), since the key holds all they show.
+# The site's cards already written, by format, page and card (which holds all a card shows); kept
+# across the builds of one process (the live preview).
 written_cards: dict[tuple, str] = {}
 
 
-def site_card(card: profile_card) -> filterable:
+def site_card(card: Card, refuri: str) -> filterable:
     """The card as the site shows it: the monogram, then the name linked to the page (as Sphinx
     resolves a link to a document), the placing and the summary."""
-    link = nodes.reference("", "", nodes.inline(card["name"], card["name"], classes=["doc"]), internal=True, refuri=card["refuri"])
-    item = filterable(classes=["profile-card"], filters=card["filters"])
-    item += initials(card["person"])
+    link = nodes.reference("", "", nodes.inline(card.name, card.name, classes=["doc"]), internal=True, refuri=refuri)
+    native = dict(zip(("text", "lang"), card.native_name)) if card.native_name else None
+    item = filterable(classes=["profile-card"], filters=dict(card.filters))
+    item += initials({"name": card.given_name, "name_native": native})
     item += nodes.container(
         "",
         nodes.paragraph("", "", link, classes=["profile-card-name"]),
-        nodes.paragraph(card["placing"], card["placing"], classes=["profile-card-role"]),
-        nodes.paragraph(card["summary"], card["summary"], classes=["profile-card-summary"]),
+        nodes.paragraph(card.placing, card.placing, classes=["profile-card-role"]),
+        nodes.paragraph(card.summary, card.summary, classes=["profile-card-summary"]),
         classes=["profile-card-body"],
     )
     return item
 
 
-def visit_profile_card(self, node: profile_card) -> None:
-    """Writes the card once for each address it is linked from while what it shows is unchanged."""
-    key = (self.builder.name, repr(node.attributes))
-    if key not in written_cards:
-        start = len(self.body)
-        site_card(node).walkabout(self)
-        written_cards[key] = "".join(self.body[start:])
-        del self.body[start:]
-    self.body.append(written_cards[key])
+def visit_profile_grid(self, node: profile_grid) -> None:
+    """The grid and its cards, each written once for each page it is on while it is unchanged."""
+    self.visit_container(node)
+    for card in node["cards"]:
+        key = (self.builder.name, node["page"], card)
+        if key not in written_cards:
+            start = len(self.body)
+            site_card(card, self.builder.get_relative_uri(node["page"], card.docname)).walkabout(self)
+            written_cards[key] = "".join(self.body[start:])
+            del self.body[start:]
+        self.body.append(written_cards[key])
+    self.depart_container(node)
     raise nodes.SkipNode
 
 
@@ -527,9 +554,9 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("profile-gallery", ProfileGallery)
     app.add_directive("profile-schema", ProfileSchemaTable)
     app.add_node(filterable, html=(visit_filterable, depart_filterable))
-    app.add_node(profile_card, html=(visit_profile_card, None))
+    app.add_node(profile_grid, html=(visit_profile_grid, None))
     app.add_node(monogram, html=(visit_monogram, depart_monogram))
     app.add_node(gallery_filters, html=(visit_gallery_filters, None))
-    # env_version 7: the gallery's cards are profile_card nodes, so environments saved with the
+    # env_version 8: the gallery's cards are data of its grids, so environments saved with the
     # earlier cards are read afresh.
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 7}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 8}
