@@ -11,8 +11,7 @@ neighbours, and the sidebar), and at its next build also writes:
   neighbours, the pages whose table of contents lists it, those that link to it by its title): no
   other page is rewritten for a retitled profile;
 * every page if the sidebar changed, or a page was removed. A removed page's outputs are deleted
-  (Sphinx keeps them: a stale page would stay on the site and in the ePub), and the search index
-  with them, which Sphinx would keep the removed page's words in.
+  (Sphinx keeps them: a stale page would stay on the site and in the ePub).
 """
 
 import json

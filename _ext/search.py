@@ -55,8 +55,10 @@ def enabled(app: Sphinx) -> bool:
 def without_sphinx_index(app: Sphinx) -> None:
     if app.builder.name in SITE_BUILDERS:
         app.builder.search = False
-        # A site built before leaves none behind, which no build would update.
-        Path(app.outdir, "searchindex.js").unlink(missing_ok=True)
+        # A site built before leaves none of it behind (the index, its stemmers), which no build
+        # would update.
+        for stale in [Path(app.outdir, "searchindex.js"), *Path(app.outdir, "_static").glob("*stemmer.js")]:
+            stale.unlink(missing_ok=True)
 
 
 def search_page(app: Sphinx):
@@ -67,6 +69,11 @@ def search_page(app: Sphinx):
 def mark_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """A document's text is indexed, with a profile's facts as metadata; the search page is told
     to show Pagefind's results."""
+    if app.builder.name in SITE_BUILDERS:
+        # The search page is ours (search_page), which Sphinx's hasdoc no longer knows: Furo links
+        # it from every page's head where hasdoc finds it.
+        known = context["hasdoc"]
+        context["hasdoc"] = lambda name: name == "search" or known(name)
     # The bundle's script, for the search page; empty where there is no index.
     context["pagefind"] = f"{app.config.search_bundle}/pagefind.js" if enabled(app) else ""
     if context["pagefind"] and pagename == "search":

@@ -197,6 +197,8 @@ def test_the_site_has_no_sphinx_search_index(build):
     page = BeautifulSoup((build.html / "search.html").read_text("utf-8"), "html.parser")
     assert page.select_one("form.pagefind-search input#pagefind-query")
     assert not [tag["src"] for tag in page.find_all("script", src=True) if "searchindex" in tag["src"] or "searchtools" in tag["src"]]
+    landing = BeautifulSoup((build.html / "index.html").read_text("utf-8"), "html.parser")
+    assert landing.select_one("head link[rel=search]")["href"] == "search.html"
 
 
 def test_the_preview_says_it_does_not_search(project):
