@@ -17,10 +17,10 @@ with Furo's ``search.html``) does not:
   place of Sphinx's (the sidebar's box already leads there).
 
 * **No ``searchindex.js``**: Sphinx's own index is not made, since nothing reads it. Feeding it every
-  page was 13% of a clean site build at 1,000 profiles (58 s against 50 s), and writing it 0.1 s of
-  every later one. Sphinx has no setting for this; its builder's ``search`` flag, which the builders
-  without a search (HTML Help) turn off, is turned off here, and the search page is added as a page
-  of our own (html-collect-pages).
+  page was 13% of a clean site build at 1,000 profiles (58 s against 50 s), and loading and writing
+  it 0.11 s of every later one. Sphinx has no setting for this; its builder's ``search`` flag, which
+  the builders without a search (HTML Help) turn off, is turned off here, and the search page is
+  added as a page of our own (html-collect-pages).
 
 The live preview (the ``preview`` tag) builds no Pagefind index: indexing the whole site on every
 save would cost 3.8 s at 1,000 profiles (``make bench``). Its search page says so.
