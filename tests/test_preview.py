@@ -137,3 +137,49 @@ def test_make_serve_follows_saves_reloads_the_browser_and_survives_a_mistake(pro
         preview.stop()
     assert not still_running(preview.process.pid), "a process of make serve outlived it"
     assert "Traceback" not in preview.text(), preview.text()
+
+
+def test_a_stopped_preview_starts_again_from_its_last_save(project):
+    """The preview pickles its environment once the saves stop, or as it stops, not in every build
+    (tools/preview.py, Snapshot): stopped at any moment, it starts again re-reading at most the
+    pages saved since, never every page."""
+    page = project / f"{PAGE}.md"
+    original = page.read_text("utf-8")
+    doctrees = project / "_build" / "work" / "serve" / "doctrees"
+
+    def start_and_save(sentence: str, then) -> tuple[set[str], str]:
+        """``make serve`` started again: the pages it read as it started and the page it served
+        then; a save, its build over; then ``then`` to stop it."""
+        since = time.time_ns()
+        preview = Preview(project, free_port())
+        try:
+            preview.wait_for(lambda: "Preview at " in preview.text(), "first build")
+            read = {path.relative_to(doctrees).with_suffix("").as_posix()
+                    for path in doctrees.rglob("*.doctree") if path.stat().st_mtime_ns >= since}
+            served = preview.get(f"{PAGE}.html")
+            page.write_text(original + f"\n{sentence}\n", "utf-8")
+            preview.wait_for(lambda: preview.text().count("preview: rebuilt in") == 2, "the save's build")
+            assert sentence in preview.get(f"{PAGE}.html")
+            then(preview)
+        finally:
+            if preview.process.poll() is None:
+                preview.stop()
+        assert not still_running(preview.process.pid), "a process of make serve outlived it"
+        assert "Traceback" not in preview.text(), preview.text()
+        return read, served
+
+    def kill(preview: Preview) -> None:
+        """At once, with no time to save the environment of the save's build."""
+        os.killpg(preview.process.pid, signal.SIGKILL)
+        preview.process.wait(timeout=30)
+
+    read, _ = start_and_save("The first sentence saved.", kill)
+    assert len(read) > 10, read  # the first start reads every page
+
+    read, served = start_and_save("The second sentence saved.", Preview.stop)  # as Ctrl+C does
+    assert read <= {PAGE}, "a killed preview should start again from the environment it had saved before"
+    assert "The first sentence saved." in served
+
+    read, served = start_and_save("The third sentence saved.", lambda preview: None)
+    assert read == set(), "a stopped preview should start again from the environment of its last build"
+    assert "The second sentence saved." in served
