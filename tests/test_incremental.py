@@ -111,9 +111,27 @@ def test_an_edit_rewrites_only_the_outputs_that_show_the_page(project):
     }
     pages = {path.relative_to(project).with_suffix(".html").as_posix() for path in project.rglob("*.md") if "_build" not in path.parts}
     assert changed["html"] & pages == {"profiles/uma-mahadevan.html", "profiles/index.html"}
+    # The pictures drawn from the title (_ext/artwork.py) are drawn again only when it changes.
+    pictures = {"_static/cover.png", "_static/social-card.png", "_static/cover-web.png"}
+    assert pictures <= set(before["html"]) and not changed["html"] & pictures
+    assert not changed["pdf"] & pictures
     # What the Makefile publishes.
     published = {name for name in changed["pdf"] if re.fullmatch(r"(profiles/)?[^/]+\.pdf", name)}
     assert published == {"profiles/uma-mahadevan.pdf", f"{BASENAME}.pdf"}
+
+
+def test_a_new_byline_draws_the_pictures_again(project):
+    """The cover and the social card carry the byline; changed, they are drawn again, as a clean
+    build draws them."""
+    byline = "-D", "cover_byline=A byline for the test"
+    assert sphinx(project, "epub").returncode == 0
+    assert sphinx(project, "epub", *byline).returncode == 0
+    clean = project.parent / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("_build"))
+    assert sphinx(clean, "epub", *byline).returncode == 0
+    for picture in ("cover.png", "social-card.png"):
+        drawn, from_clean = (folder / "_build" / "epub" / "_static" / picture for folder in (project, clean))
+        assert drawn.read_bytes() == from_clean.read_bytes(), picture
 
 
 def test_the_gallery_follows_a_front_matter_edit(project):
