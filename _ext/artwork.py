@@ -14,7 +14,7 @@ from pathlib import Path
 
 import PIL
 from docutils import nodes
-from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin, features
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
@@ -23,7 +23,8 @@ from locations import SITE_BUILDERS
 
 FONTS = Path(__file__).parent / "print_theme" / "static" / "fonts"
 BACKGROUND, TITLE, ACCENT, TEXT = "#2b1a10", "#fbf4ec", "#f0a875", "#e9dccf"
-IMAGES = {"cover.png": (1600, 2400), "social-card.png": (1200, 630)}
+# Each picture: its name, its size, and whether it is reduced to 32 colours.
+IMAGES = (("cover.png", (1600, 2400), False), ("social-card.png", (1200, 630), False))
 FACES = ("NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSans-Regular.ttf")
 # Twice the size it is shown at, in 32 colours: 5 KB where the full cover is 100 KB.
 WEB_COVER, WEB_COVER_SIZE = "cover-web.png", (360, 540)
@@ -52,11 +53,14 @@ def draw(size: tuple[int, int], title: str, subtitle: str, byline: str) -> Image
 
 
 def inputs(texts: tuple[str, ...]) -> str:
-    """A digest of what the pictures are drawn from: the texts, the fonts, this design, Pillow."""
-    digest = hashlib.sha256(repr((texts, PIL.__version__)).encode())
+    """A digest of what the pictures are drawn from: the texts, the fonts, this design, and Pillow
+    with the libraries that shape, draw and compress them. Sixteen hex digits: the small cover,
+    which every page loads, carries it too."""
+    libraries = [features.version(name) for name in ("freetype2", "raqm", "zlib")]
+    digest = hashlib.sha256(repr((texts, PIL.__version__, libraries)).encode())
     for source in (Path(__file__), *(FONTS / face for face in FACES)):
         digest.update(source.read_bytes())
-    return digest.hexdigest()
+    return digest.hexdigest()[:16]
 
 
 def drawn_from(path: Path) -> str | None:
@@ -71,15 +75,24 @@ def draw_images(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     texts = (app.config.html_title, app.config.pdf_subtitle, app.config.cover_byline)
-    pictures = {name: lambda size=size: draw(size, *texts) for name, size in IMAGES.items()}
+    pictures = IMAGES
     if app.builder.name in SITE_BUILDERS:  # the ePub would list an unused file
-        pictures[WEB_COVER] = lambda: draw(WEB_COVER_SIZE, *texts).convert("P", palette=Image.Palette.ADAPTIVE, colors=32)
+        pictures += ((WEB_COVER, WEB_COVER_SIZE, True),)
+    for leftover in static.glob("*.drawing"):  # of a build stopped while drawing
+        leftover.unlink()
     digest = inputs(texts)
     record = PngImagePlugin.PngInfo()
     record.add_text(DRAWN_FROM, digest)
-    for name, picture in pictures.items():
-        if drawn_from(static / name) != digest:
-            picture().save(static / name, format="PNG", optimize=True, pnginfo=record)
+    for name, size, reduced in pictures:
+        if drawn_from(static / name) == digest:
+            continue
+        picture = draw(size, *texts)
+        if reduced:
+            picture = picture.convert("P", palette=Image.Palette.ADAPTIVE, colors=32)
+        # Whole or not at all: a picture cut short by a stopped build would still carry its digest.
+        drawing = static / f"{name}.drawing"
+        picture.save(drawing, format="PNG", optimize=True, pnginfo=record)
+        drawing.replace(static / name)
 
 
 class book_cover(nodes.General, nodes.Element):

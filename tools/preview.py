@@ -5,14 +5,16 @@ new ``sphinx-build`` per save, as sphinx-autobuild runs, first spends about a se
 ``watchfiles`` reports saves; ``http.server`` serves the site, adding to every page a script that
 asks ``/_preview/build`` for a build newer than its own (the answer waits until there is one), and
 reloads as soon as it comes. What can wait is done once the saves stop for IDLE_MS, not in a
-build nor while the open pages reload: collecting the garbage (0.2 s at 1,000 profiles, which Python
-would otherwise start every second or third build) and pickling the environment (``Snapshot``).
+build nor while the open pages reload: a full collection of the garbage (0.2 s at 1,000 profiles,
+which Python would otherwise start every second or third build) and pickling the environment
+(``Snapshot``).
 A mistake is printed (file, line, field, fix) and the last good pages stay served. A change to what
 is loaded once (``conf.py``, an extension, a template, the vocabulary) restarts the process
 (``os.execv``), so no module is re-imported by hand. Stop it with Ctrl+C.
 """
 
 import argparse
+import contextlib
 import copyreg
 import functools
 import gc
@@ -64,12 +66,20 @@ class Snapshot:
     starts from it re-reads the pages saved since, as after any interrupted build. ``save`` pickles
     the environment afresh, once the saves stop and before the process restarts or stops.
     Python's ``copyreg`` is public; that Sphinx pickles the environment once a build is not
-    (ARCHITECTURE.md, internals).
+    (ARCHITECTURE.md, internals). The reduction is registered during builds only: ``copy`` reads
+    the same table.
     """
 
     def __init__(self) -> None:
         self.pickled: bytes | None = None  # the environment after the last build ``save`` followed
+
+    @contextlib.contextmanager
+    def handed_to_sphinx(self):
         copyreg.pickle(BuildEnvironment, self.reduce)
+        try:
+            yield
+        finally:
+            del copyreg.dispatch_table[BuildEnvironment]
 
     def reduce(self, env: BuildEnvironment) -> tuple:
         if self.pickled is None:  # nothing pickled yet by this process: the environment itself
@@ -77,12 +87,12 @@ class Snapshot:
         return pickle.loads, (self.pickled,)
 
     def save(self, app: Sphinx) -> None:
-        self.pickled = None  # so that ``reduce`` hands over the environment itself
-        self.pickled = pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL)
+        pickled = pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL)
         path = Path(app.doctreedir, ENV_PICKLE_FILENAME)
         saving = path.with_suffix(".saving")
-        saving.write_bytes(self.pickled)
+        saving.write_bytes(pickled)
         saving.replace(path)  # a process stopped while writing leaves the last whole file
+        self.pickled = pickled
 
 
 class Builds:
@@ -144,10 +154,13 @@ class Builds:
                 self.app.connect("build-finished", self.announce, priority=1)
             else:
                 self.start_again(self.app)
-            self.app.build()
+            with self.snapshot.handed_to_sphinx():
+                self.app.build()
         except Exception as error:  # noqa: BLE001 - any failure is the contributor's to see
             print(f"preview: the build failed: {error}\n  Fix it and save again; the last good pages stay served.", file=sys.stderr, flush=True)
-            self.app = None  # a fresh application (from the environment on disk) for the next save
+            # A fresh application for the next save; Sphinx has deleted its environment after the
+            # failure, so that one reads every page again.
+            self.app = None
             return
         finally:
             gc.enable()
@@ -158,10 +171,14 @@ class Builds:
 
     def when_idle(self) -> None:
         """What waits for the saves to stop (and for the process to restart or stop)."""
-        if self.waiting:
-            self.waiting = False
-            gc.collect()
+        if not self.waiting:
+            return
+        gc.collect()
+        try:
             self.snapshot.save(self.app)
+        except Exception as error:  # noqa: BLE001 - the preview goes on; only a restart reads more
+            print(f"preview: the environment could not be saved ({error}); a restart will read more pages", file=sys.stderr, flush=True)
+        self.waiting = False
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -228,11 +245,14 @@ def main(argv: list[str] | None = None) -> int:
             ours = [path.relative_to(source).as_posix() for path in paths if path.is_relative_to(source)]
             if any(path.startswith(LOADED_ONCE) for path in ours):
                 print("preview: settings, extensions or templates changed: restarting", flush=True)
-                server.server_close()
                 builds.when_idle()
+                server.server_close()
                 os.execv(sys.executable, [sys.executable, *sys.argv])
             builds.build()
     except KeyboardInterrupt:
+        # make passes a stop on to the process as well: a second one must not cut the save short.
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, signal.SIG_IGN)
         builds.when_idle()
     return 0
 
