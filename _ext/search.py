@@ -23,7 +23,7 @@ with Furo's ``search.html``) does not:
   added as a page of our own (html-collect-pages).
 
 The live preview (the ``preview`` tag) builds no Pagefind index: indexing the whole site on every
-save would cost 3.8 s at 1,000 profiles (``make bench``). Its search page says so.
+save would cost 3.5 s at 1,000 profiles (``make bench``). Its search page says so.
 """
 
 import asyncio

@@ -5,7 +5,7 @@ new ``sphinx-build`` per save, as sphinx-autobuild runs, first spends about a se
 ``watchfiles`` reports saves; ``http.server`` serves the site, adding to every page a script that
 asks ``/_preview/build`` for a build newer than its own (the answer waits until there is one), and
 reloads as soon as it comes. What can wait is done once the saves stop for IDLE_MS, not in a
-build nor while the open pages reload: a full collection of the garbage (0.2 s at 1,000 profiles,
+build nor while the open pages reload: a full collection of the garbage (0.15 s at 1,000 profiles,
 which Python would otherwise start every second or third build) and pickling the environment
 (``Snapshot``).
 A mistake is printed (file, line, field, fix) and the last good pages stay served. A change to what
@@ -72,9 +72,11 @@ class Snapshot:
 
     def __init__(self) -> None:
         self.pickled: bytes | None = None  # the environment after the last build ``save`` followed
+        self.whole_on_disk = False  # whether the last build had Sphinx pickle the environment itself
 
     @contextlib.contextmanager
     def handed_to_sphinx(self):
+        self.whole_on_disk = False
         copyreg.pickle(BuildEnvironment, self.reduce)
         try:
             yield
@@ -83,12 +85,16 @@ class Snapshot:
 
     def reduce(self, env: BuildEnvironment) -> tuple:
         if self.pickled is None:  # nothing pickled yet by this process: the environment itself
+            self.whole_on_disk = True
             return env.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
         return pickle.loads, (self.pickled,)
 
     def save(self, app: Sphinx) -> None:
-        pickled = pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL)
         path = Path(app.doctreedir, ENV_PICKLE_FILENAME)
+        if self.whole_on_disk:  # a first build: Sphinx has pickled it (spares 0.17 s at 1,000 profiles)
+            self.pickled = path.read_bytes()
+            return
+        pickled = pickle.dumps(app.env, pickle.HIGHEST_PROTOCOL)
         saving = path.with_suffix(".saving")
         saving.write_bytes(pickled)
         saving.replace(path)  # a process stopped while writing leaves the last whole file
